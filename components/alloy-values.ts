@@ -1,0 +1,33 @@
+import { Settings } from "../config";
+import { alloyConfig } from "./alloy-config";
+import { k8sResources } from "./release";
+import { aux } from "./sizes";
+import { ports, Wiring } from "./wiring";
+
+/** Every receiver Alloy listens on, exposed on its Service with the right protocol. */
+export const alloyReceiverPorts = [
+    { name: "otlp-grpc", port: ports.otlpGrpc, protocol: "TCP" },
+    { name: "otlp-http", port: ports.otlpHttp, protocol: "TCP" },
+    { name: "jaeger-grpc", port: ports.jaegerGrpc, protocol: "TCP" },
+    { name: "jaeger-thrift-http", port: ports.jaegerThriftHttp, protocol: "TCP" },
+    { name: "jaeger-compact", port: ports.jaegerThriftCompact, protocol: "UDP" },
+    { name: "zipkin", port: ports.zipkin, protocol: "TCP" },
+] as const;
+
+export function alloyValues(s: Settings, w: Wiring) {
+    return {
+        alloy: {
+            configMap: { create: true, content: alloyConfig({ wiring: w, clustering: s.alloy.clustering }) },
+            clustering: { enabled: s.alloy.clustering },
+            enableReporting: false,
+            listenPort: ports.alloyHttp,
+            // Container logs are read from the node.
+            mounts: { varlog: true },
+            extraPorts: alloyReceiverPorts.map(p => ({ name: p.name, port: p.port, targetPort: p.port, protocol: p.protocol })),
+            resources: k8sResources(s.alloy.resources),
+        },
+        configReloader: { resources: aux("10m", "50Mi", "64Mi", "100m") },
+        // One Alloy per node: node-local log files, and a receiver on every node.
+        controller: { type: "daemonset" },
+    };
+}

@@ -1,0 +1,66 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Secrets, Settings } from "../config";
+import { Alloy } from "./alloy";
+import { Grafana } from "./grafana";
+import { Loki } from "./loki";
+import { Prometheus } from "./prometheus";
+import { Tempo } from "./tempo";
+import { secretNames, wiring, Wiring } from "./wiring";
+
+export interface MonitoringStackArgs {
+    settings: Settings;
+    secrets: Secrets;
+}
+
+/**
+ * The namespace and the five components in their real dependency order: Prometheus first (its CRDs);
+ * Loki and Tempo side by side; Alloy and Grafana once the backends they talk to are ready.
+ */
+export class MonitoringStack extends pulumi.ComponentResource {
+    readonly wiring: Wiring;
+    readonly namespace: pulumi.Output<string>;
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+    readonly prometheus: Prometheus;
+    readonly loki: Loki;
+    readonly tempo: Tempo;
+    readonly alloy: Alloy;
+    readonly grafana: Grafana;
+
+    constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monitoring-stack:index:MonitoringStack", name, {}, opts);
+        const { settings: s, secrets } = args;
+        const w = (this.wiring = wiring(s));
+        const child = { parent: this };
+
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: s.namespace } }, child);
+        const namespace = (this.namespace = ns.metadata.name);
+
+        // Credentials reach Loki and Tempo as environment variables, never as Helm values.
+        const storageSecret = secrets.objectStorage
+            ? new k8s.core.v1.Secret(
+                `${name}-object-storage`,
+                {
+                    metadata: { name: secretNames.objectStorage, namespace },
+                    type: "Opaque",
+                    stringData: {
+                        AWS_ACCESS_KEY_ID: secrets.objectStorage.accessKeyId,
+                        AWS_SECRET_ACCESS_KEY: secrets.objectStorage.secretAccessKey,
+                    },
+                },
+                child,
+            )
+            : undefined;
+
+        this.prometheus = new Prometheus(`${name}-prometheus`, { settings: s, namespace }, child);
+        const backendOpts = { parent: this, dependsOn: [this.prometheus, ...(storageSecret ? [storageSecret] : [])] };
+        this.loki = new Loki(`${name}-loki`, { settings: s, namespace }, backendOpts);
+        this.tempo = new Tempo(`${name}-tempo`, { settings: s, wiring: w, namespace }, backendOpts);
+        const frontOpts = { parent: this, dependsOn: [this.prometheus, this.loki, this.tempo] };
+        this.alloy = new Alloy(`${name}-alloy`, { settings: s, wiring: w, namespace }, frontOpts);
+        this.grafana = new Grafana(`${name}-grafana`, { settings: s, wiring: w, namespace }, frontOpts);
+        this.grafanaAdminPassword = this.grafana.adminPassword;
+
+        this.registerOutputs({ namespace: this.namespace, grafanaAdminPassword: this.grafanaAdminPassword });
+    }
+}

@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "../config";
+import { MonitoringStack } from "./monitoring-stack";
+
+/** The stack outputs application stacks consume; every URL comes from the wiring. */
+export function stackOutputs(stack: MonitoringStack, s: Settings) {
+    const w = stack.wiring;
+    return {
+        namespace: stack.namespace,
+        alloyOtlpGrpc: w.alloy.otlpGrpc,
+        alloyOtlpHttp: w.alloy.otlpHttp,
+        alloyMetricsUrl: w.alloy.metricsUrl,
+        lokiGatewayUrl: w.loki.gatewayUrl,
+        lokiPushUrl: w.loki.pushUrl,
+        lokiQueryUrl: w.loki.queryUrl,
+        tempoOtlpGrpc: w.tempo.otlpGrpc,
+        tempoOtlpHttp: w.tempo.otlpHttp,
+        tempoJaegerGrpc: w.tempo.jaegerGrpc,
+        tempoJaegerThriftHttp: w.tempo.jaegerThriftHttp,
+        tempoJaegerAgent: w.tempo.jaegerAgent,
+        tempoZipkinUrl: w.tempo.zipkin,
+        tempoQueryUrl: w.tempo.queryUrl,
+        prometheusUrl: w.prometheus.url,
+        prometheusRemoteWriteUrl: w.prometheus.remoteWriteUrl,
+        grafanaUrl: w.grafana.url,
+        grafanaAdminUser: s.grafana.adminUser,
+        grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
+    };
+}

@@ -1,0 +1,56 @@
+import { Settings } from "../config";
+import { k8sResources } from "./release";
+import { aux, pvc } from "./sizes";
+import { releaseNames } from "./wiring";
+
+const openSelectors = {
+    serviceMonitorSelectorNilUsesHelmValues: false,
+    podMonitorSelectorNilUsesHelmValues: false,
+    ruleSelectorNilUsesHelmValues: false,
+    probeSelectorNilUsesHelmValues: false,
+    scrapeConfigSelectorNilUsesHelmValues: false,
+};
+
+/** kube-prometheus-stack values: Prometheus, Alertmanager, operator, node-exporter, kube-state-metrics. */
+export function prometheusValues(s: Settings) {
+    const p = s.prometheus;
+    const sc = s.cluster.storageClass;
+    return {
+        // The chart truncates its fullname to 26 characters; fixing it keeps the Service name in wiring.ts true.
+        fullnameOverride: releaseNames.prometheus,
+        // Our own Grafana release reads the dashboards through its sidecar.
+        grafana: { enabled: false, forceDeployDashboards: true },
+        // K3s and managed clusters do not expose these control-plane endpoints: scraping them only raises false alerts.
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        kubeProxy: { enabled: false },
+        prometheus: {
+            prometheusSpec: {
+                ...openSelectors,
+                enableRemoteWriteReceiver: true,
+                enableFeatures: ["exemplar-storage"],
+                exemplars: { maxSize: 100000 },
+                retention: p.retention,
+                ...(p.retentionSize ? { retentionSize: p.retentionSize } : {}),
+                replicas: p.replicas,
+                resources: k8sResources(p.resources),
+                storageSpec: { volumeClaimTemplate: pvc(p.storageSize, sc) },
+            },
+        },
+        alertmanager: {
+            enabled: p.alertmanager.enabled,
+            alertmanagerSpec: {
+                resources: k8sResources(p.alertmanager.resources),
+                storage: { volumeClaimTemplate: pvc(p.alertmanager.storageSize, sc) },
+            },
+        },
+        prometheusOperator: {
+            resources: aux("50m", "96Mi", "256Mi"),
+            prometheusConfigReloader: { resources: aux("10m", "32Mi", "64Mi") },
+            admissionWebhooks: { patch: { resources: aux("10m", "32Mi", "64Mi") } },
+        },
+        "prometheus-node-exporter": { resources: aux("20m", "32Mi", "64Mi") },
+        "kube-state-metrics": { resources: aux("20m", "64Mi", "128Mi") },
+    };
+}

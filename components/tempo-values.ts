@@ -1,0 +1,122 @@
+import { Settings } from "../config";
+import { k8sResources } from "./release";
+import { aux } from "./sizes";
+import { ports, releaseNames, secretNames, Wiring } from "./wiring";
+
+export const generatorProcessors = ["service-graphs", "span-metrics"] as const;
+
+/** Metrics generator: service graphs and span metrics written to Prometheus with exemplars. */
+function remoteWrite(w: Wiring) {
+    return [{ url: w.prometheus.remoteWriteUrl, send_exemplars: true }];
+}
+
+// `overrides`, not the README's `global_overrides`, which Tempo silently ignores.
+const overrides = { defaults: { metrics_generator: { processors: [...generatorProcessors] } } };
+
+/** Monolithic Tempo (`tempo` chart): one StatefulSet on a persistent volume. */
+export function tempoMonolithicValues(s: Settings, w: Wiring) {
+    const t = s.tempo;
+    return {
+        replicas: 1,
+        tempo: {
+            reportingEnabled: false,
+            retention: t.retention,
+            resources: k8sResources(t.resources),
+            receivers: {
+                jaeger: {
+                    protocols: {
+                        grpc: { endpoint: `0.0.0.0:${ports.jaegerGrpc}` },
+                        thrift_http: { endpoint: `0.0.0.0:${ports.jaegerThriftHttp}` },
+                        thrift_compact: { endpoint: `0.0.0.0:${ports.jaegerThriftCompact}` },
+                    },
+                },
+                otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${ports.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${ports.otlpHttp}` } } },
+                zipkin: { endpoint: `0.0.0.0:${ports.zipkin}` },
+            },
+            metricsGenerator: {
+                enabled: true,
+                remoteWriteUrl: w.prometheus.remoteWriteUrl,
+                storage: { path: "/var/tempo/generator/wal", remote_write: remoteWrite(w) },
+                traces_storage: { path: "/var/tempo/generator/traces" },
+            },
+            overrides,
+        },
+        persistence: {
+            enabled: true,
+            size: t.persistenceSize,
+            ...(s.cluster.storageClass ? { storageClassName: s.cluster.storageClass } : {}),
+        },
+    };
+}
+
+/** tempo-distributed affinity is a string run through tpl: hard anti-affinity while nodes suffice, else preferred. */
+export function tempoAntiAffinity(component: string, replicas: number, nodes: number): string {
+    const term = {
+        labelSelector: { matchLabels: { "app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": releaseNames.tempo, "app.kubernetes.io/component": component } },
+        topologyKey: "kubernetes.io/hostname",
+    };
+    const podAntiAffinity = replicas <= nodes
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
+    return JSON.stringify({ podAntiAffinity });
+}
+
+/** Distributed Tempo (`tempo-distributed` 2.x): ingesters with a WAL on disk, blocks in S3. */
+export function tempoDistributedValues(s: Settings, w: Wiring) {
+    const t = s.tempo;
+    const os = s.objectStorage!;
+    const resources = k8sResources(t.resources);
+    const storageClass = s.cluster.storageClass ?? null;
+    const component = (name: string, replicas: number) => ({
+        replicas,
+        resources,
+        affinity: tempoAntiAffinity(name, replicas, s.cluster.nodes),
+    });
+    return {
+        reportingEnabled: false,
+        // -config.expand-env lets the storage config refer to the credentials in the object-storage Secret.
+        defaults: {
+            extraArgs: ["-config.expand-env=true"],
+            extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }],
+        },
+        ingester: {
+            ...component("ingester", t.replicas.ingester),
+            config: { replication_factor: t.replicationFactor },
+            persistence: { enabled: true, size: t.persistenceSize, storageClass },
+        },
+        distributor: component("distributor", t.replicas.distributor),
+        querier: component("querier", t.replicas.querier),
+        queryFrontend: component("query-frontend", t.replicas.queryFrontend),
+        compactor: {
+            ...component("compactor", t.replicas.compactor),
+            config: { compaction: { block_retention: t.retention } },
+        },
+        metricsGenerator: {
+            ...component("metrics-generator", 1),
+            enabled: true,
+            config: { storage: { remote_write: remoteWrite(w) } },
+        },
+        traces: {
+            otlp: { grpc: { enabled: true }, http: { enabled: true } },
+            jaeger: { grpc: { enabled: true }, thriftHttp: { enabled: true }, thriftCompact: { enabled: true } },
+            zipkin: { enabled: true },
+        },
+        storage: {
+            trace: {
+                backend: "s3",
+                s3: {
+                    bucket: os.buckets.tempo,
+                    endpoint: os.endpoint,
+                    region: os.region,
+                    insecure: os.insecure,
+                    forcepathstyle: os.pathStyle,
+                    access_key: "${AWS_ACCESS_KEY_ID}",
+                    secret_key: "${AWS_SECRET_ACCESS_KEY}",
+                },
+            },
+        },
+        overrides,
+        memcached: { resources: aux("50m", "96Mi", "256Mi", "500m") },
+        memcachedExporter: { resources: aux("10m", "16Mi", "64Mi") },
+    };
+}

@@ -1,0 +1,97 @@
+import { Settings } from "../config";
+
+// Names, ports and URLs of every service, computed once from the release names, the namespace and the
+// cluster domain. Alloy, Grafana, Tempo's metrics generator and the stack outputs all read from here.
+
+export const releaseNames = {
+    prometheus: "kube-prometheus-stack",
+    loki: "loki",
+    tempo: "tempo",
+    alloy: "alloy",
+    grafana: "grafana",
+} as const;
+
+export const ports = {
+    otlpGrpc: 4317,
+    otlpHttp: 4318,
+    jaegerGrpc: 14250,
+    jaegerThriftHttp: 14268,
+    jaegerThriftCompact: 6831,
+    zipkin: 9411,
+    alloyHttp: 12345,
+    tempoHttp: 3200,
+    prometheus: 9090,
+    lokiGateway: 80,
+    grafana: 80,
+} as const;
+
+export const datasourceUids = { prometheus: "prometheus", loki: "loki", tempo: "tempo" } as const;
+
+/** Secrets the program creates for the charts to reference. */
+export const secretNames = { grafanaAdmin: "grafana-admin", objectStorage: "object-storage" } as const;
+
+export interface Wiring {
+    namespace: string;
+    prometheus: { url: string; remoteWriteUrl: string };
+    loki: { gatewayUrl: string; pushUrl: string; queryUrl: string; otlpUrl: string };
+    tempo: {
+        otlpGrpc: string;
+        otlpHttp: string;
+        jaegerGrpc: string;
+        jaegerThriftHttp: string;
+        jaegerAgent: string;
+        zipkin: string;
+        queryUrl: string;
+    };
+    alloy: { otlpGrpc: string; otlpHttp: string; metricsUrl: string };
+    grafana: { url: string; internalUrl: string };
+}
+
+export function wiring(s: Settings): Wiring {
+    const host = (service: string) => `${service}.${s.namespace}.svc.${s.cluster.domain}`;
+    const http = (service: string, port: number) => `http://${host(service)}:${port}`;
+
+    // kube-prometheus-stack truncates its fullname to 26 characters; the release sets fullnameOverride to this.
+    const promUrl = s.prometheus.mode === "managed" ? http(`${releaseNames.prometheus}-prometheus`, ports.prometheus) : s.prometheus.url!;
+    const promWrite = s.prometheus.mode === "managed" ? `${promUrl}/api/v1/write` : s.prometheus.remoteWriteUrl!;
+
+    const gateway = http(`${releaseNames.loki}-gateway`, ports.lokiGateway);
+
+    // Monolithic Tempo serves receivers and queries on one Service; distributed splits them.
+    const distributed = s.tempo.mode === "distributed";
+    const ingest = distributed ? `${releaseNames.tempo}-distributor` : releaseNames.tempo;
+    const query = distributed ? `${releaseNames.tempo}-query-frontend` : releaseNames.tempo;
+
+    const alloy = releaseNames.alloy;
+    const grafanaInternal = http(releaseNames.grafana, ports.grafana);
+    const ingress = s.grafana.ingress;
+
+    return {
+        namespace: s.namespace,
+        prometheus: { url: promUrl, remoteWriteUrl: promWrite },
+        loki: {
+            gatewayUrl: gateway,
+            pushUrl: `${gateway}/loki/api/v1/push`,
+            queryUrl: `${gateway}/loki/api/v1/query`,
+            otlpUrl: `${gateway}/otlp`,
+        },
+        tempo: {
+            otlpGrpc: `${host(ingest)}:${ports.otlpGrpc}`,
+            otlpHttp: http(ingest, ports.otlpHttp),
+            jaegerGrpc: `${host(ingest)}:${ports.jaegerGrpc}`,
+            jaegerThriftHttp: `${http(ingest, ports.jaegerThriftHttp)}/api/traces`,
+            jaegerAgent: `${host(ingest)}:${ports.jaegerThriftCompact}`,
+            zipkin: `${http(ingest, ports.zipkin)}/api/v2/spans`,
+            queryUrl: http(query, ports.tempoHttp),
+        },
+        alloy: {
+            otlpGrpc: `${host(alloy)}:${ports.otlpGrpc}`,
+            otlpHttp: http(alloy, ports.otlpHttp),
+            metricsUrl: `${http(alloy, ports.alloyHttp)}/metrics`,
+        },
+        grafana: {
+            url: ingress ? `${ingress.clusterIssuer ? "https" : "http"}://${ingress.hostname}` : grafanaInternal,
+            internalUrl: grafanaInternal,
+        },
+    };
+}

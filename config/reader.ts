@@ -1,0 +1,173 @@
+// Reads one structured config value, collecting errors that name the full key path, the bad value and
+// what is expected. Unknown keys are refused with a "did you mean" hint.
+
+export class ConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+
+export function editDistance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+
+export function suggest(key: string, known: string[]): string | undefined {
+    const scored = known.map(k => ({ k, d: editDistance(key, k) })).sort((x, y) => x.d - y.d);
+    const best = scored[0];
+    return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
+}
+
+/** A duration as Loki, Tempo and Go accept it: "744h", "1h30m", "90s". */
+export const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+/** A duration as Prometheus accepts it: "30d", "2w", "12h". */
+export const PROM_DURATION = /^(\d+(y|w|d|h|ms|m|s))+$/;
+export const CPU = /^(\d+m|\d+(\.\d+)?)$/;
+export const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+export const SEMVER = /^\d+\.\d+\.\d+$/;
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const HOSTNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export class Reader {
+    private readonly seen = new Set<string>();
+    private readonly obj: Record<string, unknown>;
+
+    constructor(readonly path: string, raw: unknown, private readonly errors: string[]) {
+        if (raw === undefined || raw === null) {
+            this.obj = {};
+        } else if (typeof raw !== "object" || Array.isArray(raw)) {
+            errors.push(`${path} must be an object, got ${show(raw)}`);
+            this.obj = {};
+        } else {
+            this.obj = raw as Record<string, unknown>;
+        }
+    }
+
+    has(key: string): boolean {
+        return this.obj[key] !== undefined && this.obj[key] !== null;
+    }
+
+    private take(key: string): unknown {
+        this.seen.add(key);
+        return this.obj[key];
+    }
+
+    private key(key: string): string {
+        return this.path ? `${this.path}.${key}` : key;
+    }
+
+    private fail(key: string, expected: string, value: unknown): undefined {
+        this.errors.push(`${this.key(key)} must be ${expected}, got ${show(value)}`);
+        return undefined;
+    }
+
+    string(key: string, dflt: string, check?: { pattern: RegExp; expected: string }): string;
+    string(key: string, dflt: undefined, check?: { pattern: RegExp; expected: string }): string | undefined;
+    string(key: string, dflt: string | undefined, check?: { pattern: RegExp; expected: string }): string | undefined {
+        const v = this.take(key);
+        if (v === undefined || v === null) return dflt;
+        const expected = check?.expected ?? "a non-empty string";
+        if (typeof v !== "string" || v.trim() === "") return this.fail(key, expected, v) ?? dflt;
+        if (check && !check.pattern.test(v)) return this.fail(key, expected, v) ?? dflt;
+        return v;
+    }
+
+    /** A required string: missing is an error. */
+    required(key: string, check?: { pattern: RegExp; expected: string }, why = ""): string {
+        if (!this.has(key)) {
+            this.seen.add(key);
+            this.errors.push(`${this.key(key)} is required${why}`);
+            return "";
+        }
+        return this.string(key, "", check);
+    }
+
+    oneOf<T extends string>(key: string, allowed: readonly T[], dflt: T): T {
+        const v = this.take(key);
+        if (v === undefined || v === null) return dflt;
+        if (typeof v !== "string" || !allowed.includes(v as T)) {
+            const hint = typeof v === "string" ? suggest(v, [...allowed]) : undefined;
+            this.errors.push(
+                `${this.key(key)} must be one of ${allowed.map(a => `"${a}"`).join(", ")}, got ${show(v)}` +
+                    (hint ? ` (did you mean "${hint}"?)` : ""),
+            );
+            return dflt;
+        }
+        return v as T;
+    }
+
+    duration(key: string, dflt: string, kind: "go" | "prometheus"): string {
+        const [pattern, example] = kind === "go" ? [GO_DURATION, "744h"] : [PROM_DURATION, "30d"];
+        return this.string(key, dflt, { pattern, expected: `a duration like "${example}"` });
+    }
+
+    int(key: string, dflt: number, min: number, max: number): number {
+        const v = this.take(key);
+        if (v === undefined || v === null) return dflt;
+        if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+            return this.fail(key, `an integer from ${min} to ${max}`, v) ?? dflt;
+        }
+        return v;
+    }
+
+    bool(key: string, dflt: boolean): boolean {
+        const v = this.take(key);
+        if (v === undefined || v === null) return dflt;
+        if (typeof v !== "boolean") return this.fail(key, "true or false", v) ?? dflt;
+        return v;
+    }
+
+    quantity(key: string, dflt: string, kind: "cpu" | "memory"): string;
+    quantity(key: string, dflt: string | undefined, kind: "cpu" | "memory"): string | undefined;
+    quantity(key: string, dflt: string | undefined, kind: "cpu" | "memory"): string | undefined {
+        const expected = kind === "cpu" ? 'a CPU quantity like "250m" or "1"' : 'a memory quantity like "512Mi" or "2Gi"';
+        const v = this.take(key);
+        if (v === undefined || v === null) return dflt;
+        const s = typeof v === "number" && kind === "cpu" ? String(v) : v;
+        if (typeof s !== "string" || !(kind === "cpu" ? CPU : MEMORY).test(s)) return this.fail(key, expected, v) ?? dflt;
+        return s;
+    }
+
+    child(key: string): Reader {
+        return new Reader(this.key(key), this.take(key), this.errors);
+    }
+
+    /** Reports every key that no reader asked for. Call after reading all known keys. */
+    done(): void {
+        const known = [...this.seen];
+        for (const k of Object.keys(this.obj)) {
+            if (this.seen.has(k) || this.obj[k] === undefined) continue;
+            const hint = suggest(k, known);
+            this.errors.push(
+                `${this.key(k)} is not a known setting` +
+                    (hint ? ` (did you mean "${this.key(hint)}"?)` : `; known keys: ${known.join(", ")}`),
+            );
+        }
+    }
+
+    error(message: string): void {
+        this.errors.push(message);
+    }
+}
+
+/** Parses a Kubernetes quantity to a number (cores or bytes) for comparisons and sums. */
+export function parseQuantity(q: string): number {
+    const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q);
+    if (!m) throw new ConfigError(`not a Kubernetes quantity: ${JSON.stringify(q)}`);
+    const unit: Record<string, number> = {
+        "": 1, m: 1e-3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+    };
+    return Number(m[1]) * unit[m[2] ?? ""];
+}

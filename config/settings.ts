@@ -1,0 +1,281 @@
+import { ConfigError, DNS_LABEL, HOSTNAME, parseQuantity, Reader, SEMVER } from "./reader";
+import { ChartKey, chartKeys } from "../components/charts";
+
+export interface Resources {
+    requests: { cpu: string; memory: string };
+    limits: { cpu?: string; memory: string };
+}
+
+export interface ObjectStorage {
+    endpoint: string;
+    region: string;
+    buckets: { lokiChunks: string; lokiRuler: string; tempo: string };
+    pathStyle: boolean;
+    insecure: boolean;
+}
+
+export interface PrometheusSettings {
+    mode: "managed" | "external";
+    /** For an external Prometheus: its query URL and remote-write URL. */
+    url?: string;
+    remoteWriteUrl?: string;
+    retention: string;
+    retentionSize?: string;
+    storageSize: string;
+    replicas: number;
+    resources: Resources;
+    alertmanager: { enabled: boolean; storageSize: string; resources: Resources };
+}
+
+export interface LokiSettings {
+    mode: "SingleBinary" | "SimpleScalable";
+    /** SingleBinary: singleBinary; SimpleScalable: read, write, backend. */
+    replicas: { singleBinary: number; read: number; write: number; backend: number };
+    replicationFactor: number;
+    retention: string;
+    persistenceSize: string;
+    resources: Resources;
+    /** memcached memory in MB; 0 turns the cache off. */
+    chunksCacheMb: number;
+    resultsCacheMb: number;
+    canary: boolean;
+}
+
+export interface TempoSettings {
+    mode: "monolithic" | "distributed";
+    replicas: { ingester: number; distributor: number; querier: number; queryFrontend: number; compactor: number };
+    replicationFactor: number;
+    retention: string;
+    persistenceSize: string;
+    resources: Resources;
+}
+
+export interface AlloySettings {
+    clustering: boolean;
+    resources: Resources;
+}
+
+export interface GrafanaSettings {
+    adminUser: string;
+    persistenceSize: string;
+    resources: Resources;
+    ingress?: { hostname: string; className: string; clusterIssuer?: string };
+}
+
+export interface Settings {
+    namespace: string;
+    cluster: { domain: string; storageClass?: string; nodes: number };
+    charts: Record<ChartKey, string>;
+    objectStorage?: ObjectStorage;
+    prometheus: PrometheusSettings;
+    loki: LokiSettings;
+    tempo: TempoSettings;
+    alloy: AlloySettings;
+    grafana: GrafanaSettings;
+}
+
+/** The stack configuration as read from Pulumi: structured values as parsed JSON. */
+export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
+
+export const settingKeys = [
+    "namespace", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+] as const;
+
+function resources(r: Reader, dflt: Resources): Resources {
+    const req = r.child("requests");
+    const lim = r.child("limits");
+    const out: Resources = {
+        requests: { cpu: req.quantity("cpu", dflt.requests.cpu, "cpu"), memory: req.quantity("memory", dflt.requests.memory, "memory") },
+        limits: { cpu: lim.quantity("cpu", dflt.limits.cpu, "cpu"), memory: lim.quantity("memory", dflt.limits.memory, "memory") },
+    };
+    req.done();
+    lim.done();
+    r.done();
+    for (const kind of ["cpu", "memory"] as const) {
+        const request = out.requests[kind];
+        const limit = out.limits[kind];
+        if (limit !== undefined && parseQuantity(request) > parseQuantity(limit)) {
+            r.error(`${r.path}.requests.${kind} (${request}) must not exceed ${r.path}.limits.${kind} (${limit})`);
+        }
+    }
+    return out;
+}
+
+const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources => ({
+    requests: { cpu, memory },
+    limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+const URL_PATTERN = { pattern: /^https?:\/\/[^\s/]+(\/\S*)?$/, expected: 'an http(s) URL like "http://prometheus.monitoring.svc:9090"' };
+const SIZE = { pattern: /^\d+(Mi|Gi|Ti)$/, expected: 'a volume size like "10Gi"' };
+
+/**
+ * Parses, defaults and validates the stack configuration. Throws one ConfigError listing every problem.
+ * `defaultVersions` is the chart table; `charts` in the config overrides single versions per stack.
+ */
+export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, string>): Settings {
+    const errors: string[] = [];
+    const root = new Reader("", raw, errors);
+
+    const namespace = root.string("namespace", "monitoring-stack", {
+        pattern: DNS_LABEL,
+        expected: "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)",
+    });
+
+    const c = root.child("cluster");
+    const cluster = {
+        domain: c.string("domain", "cluster.local", { pattern: HOSTNAME, expected: 'a DNS domain like "cluster.local"' }),
+        storageClass: c.string("storageClass", undefined, { pattern: DNS_LABEL, expected: 'a StorageClass name like "longhorn"' }),
+        nodes: c.int("nodes", 1, 1, 1000),
+    };
+    c.done();
+
+    const ch = root.child("charts");
+    const charts = { ...defaultVersions };
+    for (const key of chartKeys) {
+        charts[key] = ch.string(key, defaultVersions[key], { pattern: SEMVER, expected: 'an exact chart version like "1.2.3"' });
+    }
+    ch.done();
+
+    let objectStorage: ObjectStorage | undefined;
+    if (root.has("objectStorage")) {
+        const o = root.child("objectStorage");
+        const b = o.child("buckets");
+        const bucket = { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, expected: "an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')" };
+        objectStorage = {
+            endpoint: o.required("endpoint", { pattern: /^[A-Za-z0-9.-]+(:\d+)?$/, expected: 'a host[:port] without scheme like "minio.storage.svc:9000"' }),
+            region: o.string("region", "us-east-1", { pattern: /^[a-z0-9-]+$/, expected: 'a region like "us-east-1"' }),
+            buckets: { lokiChunks: b.required("lokiChunks", bucket), lokiRuler: b.required("lokiRuler", bucket), tempo: b.required("tempo", bucket) },
+            pathStyle: o.bool("pathStyle", true),
+            insecure: o.bool("insecure", false),
+        };
+        b.done();
+        o.done();
+        const names = Object.values(objectStorage.buckets).filter(Boolean);
+        if (new Set(names).size !== names.length) {
+            errors.push(`objectStorage.buckets must name three different buckets, got ${JSON.stringify(objectStorage.buckets)}`);
+        }
+    }
+
+    const p = root.child("prometheus");
+    const pMode = p.oneOf("mode", ["managed", "external"] as const, "managed");
+    const am = p.child("alertmanager");
+    const prometheus: PrometheusSettings = {
+        mode: pMode,
+        url: p.string("url", undefined, URL_PATTERN),
+        remoteWriteUrl: p.string("remoteWriteUrl", undefined, URL_PATTERN),
+        retention: p.duration("retention", "7d", "prometheus"),
+        retentionSize: p.string("retentionSize", undefined, { pattern: /^\d+(B|KB|MB|GB|TB|PB|EB)$/, expected: 'a size like "40GB"' }),
+        storageSize: p.string("storageSize", "10Gi", SIZE),
+        replicas: p.int("replicas", 1, 1, 5),
+        resources: resources(p.child("resources"), res("200m", "512Mi", "1", "1Gi")),
+        alertmanager: {
+            enabled: am.bool("enabled", true),
+            storageSize: am.string("storageSize", "1Gi", SIZE),
+            resources: resources(am.child("resources"), res("20m", "64Mi", "200m", "128Mi")),
+        },
+    };
+    am.done();
+    p.done();
+    if (pMode === "external") {
+        if (!prometheus.url) errors.push('prometheus.url is required when prometheus.mode is "external"');
+        if (prometheus.url && !prometheus.remoteWriteUrl) prometheus.remoteWriteUrl = `${prometheus.url.replace(/\/$/, "")}/api/v1/write`;
+    } else if (prometheus.url || prometheus.remoteWriteUrl) {
+        errors.push('prometheus.url and remoteWriteUrl apply only to prometheus.mode "external"; a managed Prometheus gets its URLs from the release');
+    }
+
+    const l = root.child("loki");
+    const lMode = l.oneOf("mode", ["SingleBinary", "SimpleScalable"] as const, "SingleBinary");
+    const lr = l.child("replicas");
+    const scalable = lMode === "SimpleScalable";
+    const lokiReplicas = {
+        singleBinary: scalable ? 0 : 1,
+        read: scalable ? lr.int("read", 2, 1, 50) : 0,
+        write: scalable ? lr.int("write", 2, 1, 50) : 0,
+        backend: scalable ? lr.int("backend", 2, 1, 50) : 0,
+    };
+    lr.done();
+    const loki: LokiSettings = {
+        mode: lMode,
+        replicas: lokiReplicas,
+        replicationFactor: l.int("replicationFactor", scalable && lokiReplicas.write >= 3 ? 3 : 1, 1, 5),
+        retention: l.duration("retention", "168h", "go"),
+        persistenceSize: l.string("persistenceSize", "10Gi", SIZE),
+        resources: resources(l.child("resources"), res("100m", "256Mi", "1", "1Gi")),
+        chunksCacheMb: l.int("chunksCacheMb", 256, 0, 65536),
+        resultsCacheMb: l.int("resultsCacheMb", 64, 0, 65536),
+        canary: l.bool("canary", true),
+    };
+    l.done();
+    if (scalable && !objectStorage) {
+        errors.push('loki.mode "SimpleScalable" needs object storage: set objectStorage (endpoint, buckets) and the secrets objectStorageAccessKeyId/objectStorageSecretAccessKey');
+    }
+    if (!scalable && raw.loki && typeof raw.loki === "object" && "replicas" in (raw.loki as object)) {
+        errors.push('loki.replicas applies only to loki.mode "SimpleScalable"; SingleBinary on the filesystem runs exactly one replica');
+    }
+    if (loki.replicationFactor > Math.max(1, lokiReplicas.write)) {
+        errors.push(`loki.replicationFactor (${loki.replicationFactor}) must not exceed the write replicas (${Math.max(1, lokiReplicas.write)})`);
+    }
+
+    const t = root.child("tempo");
+    const tMode = t.oneOf("mode", ["monolithic", "distributed"] as const, "monolithic");
+    const tr = t.child("replicas");
+    const distributed = tMode === "distributed";
+    const tempoReplicas = {
+        ingester: distributed ? tr.int("ingester", 2, 1, 50) : 1,
+        distributor: distributed ? tr.int("distributor", 2, 1, 50) : 1,
+        querier: distributed ? tr.int("querier", 2, 1, 50) : 1,
+        queryFrontend: distributed ? tr.int("queryFrontend", 2, 1, 50) : 1,
+        compactor: distributed ? tr.int("compactor", 1, 1, 1) : 1,
+    };
+    tr.done();
+    const tempo: TempoSettings = {
+        mode: tMode,
+        replicas: tempoReplicas,
+        replicationFactor: t.int("replicationFactor", tempoReplicas.ingester >= 3 ? 3 : 1, 1, 5),
+        retention: t.duration("retention", "168h", "go"),
+        persistenceSize: t.string("persistenceSize", "10Gi", SIZE),
+        resources: resources(t.child("resources"), res("100m", "256Mi", "1", "1Gi")),
+    };
+    t.done();
+    if (distributed && !objectStorage) {
+        errors.push('tempo.mode "distributed" needs object storage: set objectStorage (endpoint, buckets) and the object-storage secrets');
+    }
+    if (!distributed && raw.tempo && typeof raw.tempo === "object" && "replicas" in (raw.tempo as object)) {
+        errors.push('tempo.replicas applies only to tempo.mode "distributed"; monolithic Tempo runs one replica');
+    }
+    if (tempo.replicationFactor > tempoReplicas.ingester) {
+        errors.push(`tempo.replicationFactor (${tempo.replicationFactor}) must not exceed the ingester replicas (${tempoReplicas.ingester})`);
+    }
+
+    const a = root.child("alloy");
+    const alloy: AlloySettings = {
+        clustering: a.bool("clustering", false),
+        resources: resources(a.child("resources"), res("100m", "256Mi", "1", "512Mi")),
+    };
+    a.done();
+
+    const g = root.child("grafana");
+    const gi = g.child("ingress");
+    const grafana: GrafanaSettings = {
+        adminUser: g.string("adminUser", "admin", { pattern: /^[A-Za-z0-9._@-]{1,64}$/, expected: "a user name of letters, digits, '.', '_', '@' or '-'" }),
+        persistenceSize: g.string("persistenceSize", "5Gi", SIZE),
+        resources: resources(g.child("resources"), res("100m", "256Mi", "1", "512Mi")),
+    };
+    if (g.has("ingress")) {
+        grafana.ingress = {
+            hostname: gi.required("hostname", { pattern: HOSTNAME, expected: 'a DNS name like "grafana.example.com"' }),
+            className: gi.string("className", "traefik", { pattern: DNS_LABEL, expected: 'an IngressClass name like "traefik"' }),
+            clusterIssuer: gi.string("clusterIssuer", undefined, { pattern: DNS_LABEL, expected: 'a cert-manager ClusterIssuer name like "letsencrypt-prod"' }),
+        };
+    }
+    gi.done();
+    g.done();
+
+    root.done();
+
+    if (errors.length > 0) {
+        throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
+    }
+    return { namespace, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+}

@@ -1,0 +1,15 @@
+import { loadSettings } from "./config";
+import { MonitoringStack } from "./components/monitoring-stack";
+import { stackOutputs } from "./components/outputs";
+
+const { settings, secrets } = loadSettings();
+const stack = new MonitoringStack("monitoring", { settings, secrets });
+
+export const {
+    namespace,
+    alloyOtlpGrpc, alloyOtlpHttp, alloyMetricsUrl,
+    lokiGatewayUrl, lokiPushUrl, lokiQueryUrl,
+    tempoOtlpGrpc, tempoOtlpHttp, tempoJaegerGrpc, tempoJaegerThriftHttp, tempoJaegerAgent, tempoZipkinUrl, tempoQueryUrl,
+    prometheusUrl, prometheusRemoteWriteUrl,
+    grafanaUrl, grafanaAdminUser, grafanaAdminPassword,
+} = stackOutputs(stack, settings);

@@ -1,0 +1,179 @@
+// Runs the real program under Pulumi runtime mocks with a real stack file's configuration and records
+// every resource registration with its parent, dependencies, options and inputs.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { parse } from "yaml";
+
+export const root = path.resolve(__dirname, "..");
+export const PROJECT = "monitoring-stack";
+
+/** Values a real `pulumi config set --secret` would hold; the tests check they never leak. */
+export const testSecrets: Record<string, string> = {
+    objectStorageAccessKeyId: "TESTACCESSKEYID0001",
+    objectStorageSecretAccessKey: "test-secret-access-key-0123456789abcdef",
+};
+
+export interface Recorded {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    parent: string;
+    dependencies: string[];
+    deleteBeforeReplace: boolean;
+    protect: boolean;
+    /** Inputs with secrets unwrapped. */
+    inputs: Record<string, any>;
+    /** Inputs as sent to the engine: secrets are still wrapped in their signature objects. */
+    wire: Record<string, any>;
+}
+
+export interface Run {
+    stack: string;
+    resources: Recorded[];
+    outputs: Record<string, pulumi.Output<unknown> | unknown>;
+    /** Resolves an output to its value and whether it is secret. */
+    resolve(name: string): Promise<{ value: unknown; secret: boolean }>;
+    byType(type: string): Recorded[];
+    release(name: string): Recorded;
+}
+
+/** Flattens a stack file's `config:` into the string map `setAllConfig` takes (objects JSON-encoded). */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const merged: Record<string, unknown> = { ...(doc.config ?? {}) };
+    for (const [k, v] of Object.entries(overrides)) {
+        const key = `${PROJECT}:${k}`;
+        if (v === undefined) delete merged[key];
+        else merged[key] = v;
+    }
+    return Object.fromEntries(
+        Object.entries(merged).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}
+
+function isSecretWire(v: unknown): boolean {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+}
+
+/** Does the wire form hold `needle` anywhere outside a secret wrapper? */
+export function plaintextContains(wire: unknown, needle: string): boolean {
+    if (isSecretWire(wire)) return false;
+    if (typeof wire === "string") return wire.includes(needle);
+    if (Array.isArray(wire)) return wire.some(v => plaintextContains(v, needle));
+    if (typeof wire === "object" && wire !== null) return Object.values(wire).some(v => plaintextContains(v, needle));
+    return false;
+}
+
+/** Does the wire form hold `needle` inside a secret wrapper? */
+export function secretContains(wire: unknown, needle: string): boolean {
+    if (isSecretWire(wire)) return JSON.stringify(wire).includes(needle);
+    if (Array.isArray(wire)) return wire.some(v => secretContains(v, needle));
+    if (typeof wire === "object" && wire !== null) return Object.values(wire).some(v => secretContains(v, needle));
+    return false;
+}
+
+function clearProjectModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(root) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}tests${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/**
+ * Runs index.ts with the stack file's config (plus overrides; `undefined` removes a key).
+ * `secrets` defaults to the test secrets for stacks whose config needs them.
+ */
+export async function runStack(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    secrets: Record<string, string> = testSecrets,
+): Promise<Run> {
+    const resources: Recorded[] = [];
+    let inflight = 0;
+    let failure: unknown;
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource: args => ({ id: `${args.name}-id`, state: args.inputs }),
+            call: args => args.inputs,
+        },
+        PROJECT,
+        stack,
+        false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+        inflight++;
+        const wire = req.getObject()?.toJavaScript() ?? {};
+        const record: Recorded = {
+            type: req.getType(),
+            name: req.getName(),
+            urn: "",
+            custom: req.getCustom(),
+            parent: req.getParent(),
+            dependencies: req.getDependenciesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            protect: req.getProtect?.() ?? false,
+            inputs: deserializeProperties(req.getObject()),
+            wire,
+        };
+        return register(req, (err: any, res: any) => {
+            if (res) record.urn = res.getUrn();
+            if (err) failure = err;
+            resources.push(record);
+            inflight--;
+            callback(err, res);
+        });
+    };
+
+    const config = stackConfig(stack, overrides);
+    const needed = Object.keys(secrets).map(k => `${PROJECT}:${k}`);
+    for (const [k, v] of Object.entries(secrets)) config[`${PROJECT}:${k}`] = v;
+    pulumi.runtime.setAllConfig(config, needed);
+
+    clearProjectModules();
+    const outputs = require(path.join(root, "index.ts")) as Record<string, unknown>;
+    await Promise.all(Object.values(outputs).map(o => (pulumi.Output.isInstance(o) ? o.promise() : o)));
+    for (let idle = 0; idle < 3; ) {
+        await new Promise(r => setTimeout(r, 5));
+        idle = inflight === 0 ? idle + 1 : 0;
+    }
+    if (failure) throw failure;
+
+    return {
+        stack,
+        resources,
+        outputs,
+        async resolve(name: string) {
+            const o = outputs[name];
+            if (!pulumi.Output.isInstance(o)) return { value: o, secret: false };
+            const [value, secret] = await Promise.all([o.promise(), pulumi.isSecret(o)]);
+            return { value, secret };
+        },
+        byType(type: string) {
+            return resources.filter(r => r.type === type);
+        },
+        release(name: string) {
+            const found = resources.find(r => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === name);
+            if (!found) throw new Error(`no Helm release named ${name} in stack ${stack}`);
+            return found;
+        },
+    };
+}
+
+/** Runs the program expecting it to fail; returns the error message. */
+export async function configError(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string> = testSecrets): Promise<string> {
+    try {
+        await runStack(stack, overrides, secrets);
+    } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+    throw new Error("expected the program to refuse the configuration");
+}
