@@ -57,6 +57,8 @@ export interface AlloySettings {
 
 export interface GrafanaSettings {
     adminUser: string;
+    /** Download the grafana.com dashboards; off for air-gapped clusters. */
+    downloadDashboards: boolean;
     persistenceSize: string;
     resources: Resources;
     ingress?: { hostname: string; className: string; clusterIssuer?: string };
@@ -259,6 +261,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     const gi = g.child("ingress");
     const grafana: GrafanaSettings = {
         adminUser: g.string("adminUser", "admin", { pattern: /^[A-Za-z0-9._@-]{1,64}$/, expected: "a user name of letters, digits, '.', '_', '@' or '-'" }),
+        downloadDashboards: g.bool("downloadDashboards", true),
         persistenceSize: g.string("persistenceSize", "5Gi", SIZE),
         resources: resources(g.child("resources"), res("100m", "256Mi", "1", "512Mi")),
     };

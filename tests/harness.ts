@@ -77,6 +77,11 @@ export function secretContains(wire: unknown, needle: string): boolean {
     return false;
 }
 
+/** The value of an Output (or a plain value) once it resolves. */
+export function valueOf<T>(o: pulumi.Input<T> | unknown): Promise<T> {
+    return pulumi.Output.isInstance(o) ? new Promise<T>(resolve => (o as pulumi.Output<T>).apply(resolve)) : Promise.resolve(o as T);
+}
+
 function clearProjectModules(): void {
     for (const id of Object.keys(require.cache)) {
         if (id.startsWith(root) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}tests${path.sep}`)) {
@@ -140,7 +145,7 @@ export async function runStack(
 
     clearProjectModules();
     const outputs = require(path.join(root, "index.ts")) as Record<string, unknown>;
-    await Promise.all(Object.values(outputs).map(o => (pulumi.Output.isInstance(o) ? o.promise() : o)));
+    await Promise.all(Object.values(outputs).map(valueOf));
     for (let idle = 0; idle < 3; ) {
         await new Promise(r => setTimeout(r, 5));
         idle = inflight === 0 ? idle + 1 : 0;
@@ -154,7 +159,7 @@ export async function runStack(
         async resolve(name: string) {
             const o = outputs[name];
             if (!pulumi.Output.isInstance(o)) return { value: o, secret: false };
-            const [value, secret] = await Promise.all([o.promise(), pulumi.isSecret(o)]);
+            const [value, secret] = await Promise.all([valueOf(o), pulumi.isSecret(o)]);
             return { value, secret };
         },
         byType(type: string) {
