@@ -1,0 +1,276 @@
+import { strict as assert } from "assert";
+import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../components/charts";
+import { chartDefaults, referenceDir, unknownKeys } from "./chart-keys";
+import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "./harness";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const component = (name: string) => `monitoring-stack:index:${name}`;
+
+/** The URNs a resource waits for. */
+const waitsFor = (run: Run, r: Recorded) => r.dependencies.map(urn => run.resources.find(x => x.urn === urn)?.name);
+
+describe("the program under mocks", function () {
+    const runs: Record<string, Run> = {};
+    before(async () => {
+        runs.dev = await runStack("dev");
+        runs.prod = await runStack("prod");
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        describe(`${stack} stack`, () => {
+            const run = () => runs[stack];
+            const values = (release: string) => run().release(release).inputs.values;
+
+            it("installs each chart from its table entry with a fixed release name in the namespace", () => {
+                const tempoChart = stack === "dev" ? "tempo" : "tempo-distributed";
+                const expected: [string, keyof typeof charts, string][] = [
+                    ["kube-prometheus-stack", "kube-prometheus-stack", PROMETHEUS_COMMUNITY],
+                    ["loki", "loki", GRAFANA_COMMUNITY],
+                    ["tempo", tempoChart as keyof typeof charts, GRAFANA_COMMUNITY],
+                    ["alloy", "alloy", GRAFANA],
+                    ["grafana", "grafana", GRAFANA_COMMUNITY],
+                ];
+                assert.equal(run().byType(RELEASE).length, expected.length);
+                for (const [name, chart, repo] of expected) {
+                    const r = run().release(name);
+                    assert.equal(r.inputs.chart, charts[chart].chart);
+                    assert.equal(r.inputs.version, charts[chart].version);
+                    assert.match(r.inputs.version, /^\d+\.\d+\.\d+$/);
+                    assert.equal(r.inputs.repositoryOpts.repo, repo);
+                    assert.equal(r.inputs.namespace, "monitoring-stack");
+                    assert.equal(r.inputs.atomic, true);
+                    assert.equal(r.inputs.cleanupOnFail, true);
+                    assert.equal(r.inputs.timeout, charts[chart].timeout);
+                    assert.equal(r.deleteBeforeReplace, true, `${name} must delete before replace`);
+                }
+            });
+
+            it("parents every release in its own component with a monitoring-stack type token", () => {
+                const owners: Record<string, string> = {
+                    "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana",
+                };
+                for (const [release, type] of Object.entries(owners)) {
+                    const parent = run().resources.find(r => r.urn === run().release(release).parent)!;
+                    assert.equal(parent.type, component(type));
+                    const top = run().resources.find(r => r.urn === parent.parent)!;
+                    assert.equal(top.type, component("MonitoringStack"));
+                }
+            });
+
+            it("orders the components by their real dependencies, with no edge between Loki and Tempo", () => {
+                const deps = (type: string) => waitsFor(run(), run().byType(component(type))[0]).sort();
+                assert.deepEqual(deps("Prometheus"), []);
+                const backendDeps = ["kube-prometheus-stack", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
+                assert.deepEqual(deps("Loki"), backendDeps);
+                assert.deepEqual(deps("Tempo"), backendDeps);
+                assert.deepEqual(deps("Alloy"), ["kube-prometheus-stack", "loki", "tempo"]);
+                assert.deepEqual(deps("Grafana"), ["kube-prometheus-stack", "loki", "tempo"]);
+                for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack"]) {
+                    assert.ok(waitsFor(run(), run().release(r)).includes("monitoring-namespace"), `${r} waits for the namespace`);
+                }
+            });
+
+            it("opens Prometheus to the other releases and receives remote write with exemplars", () => {
+                const spec = values("kube-prometheus-stack").prometheus.prometheusSpec;
+                assert.equal(spec.enableRemoteWriteReceiver, true);
+                assert.deepEqual(spec.enableFeatures, ["exemplar-storage"]);
+                for (const k of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
+                    assert.equal(spec[`${k}SelectorNilUsesHelmValues`], false, k);
+                }
+                assert.equal(spec.retention, stack === "dev" ? "7d" : "30d");
+                assert.equal(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, stack === "dev" ? "10Gi" : "50Gi");
+                const v = values("kube-prometheus-stack");
+                assert.equal(v.fullnameOverride, "kube-prometheus-stack");
+                assert.deepEqual(v.grafana, { enabled: false, forceDeployDashboards: true });
+            });
+
+            it("makes Loki retention actually delete", () => {
+                const loki = values("loki").loki;
+                assert.equal(loki.limits_config.retention_period, stack === "dev" ? "168h" : "744h");
+                assert.equal(loki.compactor.retention_enabled, true);
+                assert.equal(loki.compactor.delete_request_store, stack === "dev" ? "filesystem" : "s3");
+                assert.equal(loki.auth_enabled, false);
+                const schema = loki.schemaConfig.configs[0];
+                assert.equal(schema.store, "tsdb");
+                assert.equal(schema.schema, "v13");
+                assert.equal(schema.object_store, loki.compactor.delete_request_store);
+            });
+
+            it("keeps Loki's caches and test pod sized for the environment", () => {
+                const v = values("loki");
+                assert.equal(v.chunksCache.allocatedMemory, stack === "dev" ? 256 : 1024);
+                assert.equal(v.chunksCache.resources.requests.memory, stack === "dev" ? "308Mi" : "1229Mi");
+                assert.equal(v.resultsCache.allocatedMemory, stack === "dev" ? 64 : 256);
+                assert.equal(v.test.enabled, false);
+                assert.equal(v.lokiCanary.enabled, true);
+            });
+
+            it("sets Tempo's retention and every receiver", () => {
+                const v = values("tempo");
+                if (stack === "dev") {
+                    assert.equal(v.tempo.retention, "168h");
+                    const r = v.tempo.receivers;
+                    assert.deepEqual(Object.keys(r.jaeger.protocols).sort(), ["grpc", "thrift_compact", "thrift_http"]);
+                    assert.equal(r.otlp.protocols.grpc.endpoint, "0.0.0.0:4317");
+                    assert.equal(r.otlp.protocols.http.endpoint, "0.0.0.0:4318");
+                    assert.equal(r.zipkin.endpoint, "0.0.0.0:9411");
+                    assert.equal(v.persistence.enabled, true);
+                    assert.equal(v.persistence.storageClassName, "local-path");
+                } else {
+                    assert.equal(v.compactor.config.compaction.block_retention, "720h");
+                    assert.deepEqual(v.traces, {
+                        otlp: { grpc: { enabled: true }, http: { enabled: true } },
+                        jaeger: { grpc: { enabled: true }, thriftHttp: { enabled: true }, thriftCompact: { enabled: true } },
+                        zipkin: { enabled: true },
+                    });
+                    assert.equal(v.storage.trace.backend, "s3");
+                    assert.equal(v.storage.trace.s3.bucket, "tempo-traces");
+                    assert.equal(v.ingester.replicas, 2);
+                    assert.equal(v.ingester.config.replication_factor, 1);
+                    assert.equal(v.ingester.persistence.enabled, true);
+                    assert.equal(typeof v.distributor.affinity, "string", "tempo-distributed affinity is a tpl string");
+                }
+            });
+
+            it("gives Grafana a generated password through a Secret, never through values", async () => {
+                const v = values("grafana");
+                assert.deepEqual(v.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+                assert.equal(v.adminPassword, undefined);
+                const { value: password, secret } = await run().resolve("grafanaAdminPassword");
+                assert.equal(secret, true);
+                assert.equal(typeof password, "string");
+                assert.equal((password as string).length, 32);
+                const adminSecret = run().byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "grafana-admin")!;
+                assert.ok(secretContains(adminSecret.wire, password as string), "the password is secret in the Secret");
+                for (const r of run().resources) {
+                    assert.ok(!plaintextContains(r.wire, password as string), `${r.type} ${r.name} holds the password in plaintext`);
+                }
+                assert.ok(!JSON.stringify(run().release("grafana").inputs).includes(password as string));
+                assert.equal(v["grafana.ini"].unified_alerting.enabled, true);
+                assert.equal(v.persistence.enabled, true);
+            });
+
+            it("exports every endpoint from the wiring", async () => {
+                const expected: Record<string, string> = {
+                    namespace: "monitoring-stack",
+                    alloyOtlpGrpc: "alloy.monitoring-stack.svc.cluster.local:4317",
+                    alloyOtlpHttp: "http://alloy.monitoring-stack.svc.cluster.local:4318",
+                    alloyMetricsUrl: "http://alloy.monitoring-stack.svc.cluster.local:12345/metrics",
+                    lokiGatewayUrl: "http://loki-gateway.monitoring-stack.svc.cluster.local:80",
+                    lokiPushUrl: "http://loki-gateway.monitoring-stack.svc.cluster.local:80/loki/api/v1/push",
+                    lokiQueryUrl: "http://loki-gateway.monitoring-stack.svc.cluster.local:80/loki/api/v1/query",
+                    prometheusUrl: "http://kube-prometheus-stack-prometheus.monitoring-stack.svc.cluster.local:9090",
+                    prometheusRemoteWriteUrl: "http://kube-prometheus-stack-prometheus.monitoring-stack.svc.cluster.local:9090/api/v1/write",
+                    grafanaAdminUser: "admin",
+                };
+                const ingest = stack === "dev" ? "tempo" : "tempo-distributor";
+                const query = stack === "dev" ? "tempo" : "tempo-query-frontend";
+                Object.assign(expected, {
+                    tempoOtlpGrpc: `${ingest}.monitoring-stack.svc.cluster.local:4317`,
+                    tempoOtlpHttp: `http://${ingest}.monitoring-stack.svc.cluster.local:4318`,
+                    tempoJaegerGrpc: `${ingest}.monitoring-stack.svc.cluster.local:14250`,
+                    tempoJaegerThriftHttp: `http://${ingest}.monitoring-stack.svc.cluster.local:14268/api/traces`,
+                    tempoJaegerAgent: `${ingest}.monitoring-stack.svc.cluster.local:6831`,
+                    tempoZipkinUrl: `http://${ingest}.monitoring-stack.svc.cluster.local:9411/api/v2/spans`,
+                    tempoQueryUrl: `http://${query}.monitoring-stack.svc.cluster.local:3200`,
+                    grafanaUrl: stack === "dev" ? "http://grafana.monitoring-stack.svc.cluster.local:80" : "https://grafana.techcasa.io",
+                });
+                for (const [name, value] of Object.entries(expected)) {
+                    const out = await run().resolve(name);
+                    assert.equal(out.value, value, name);
+                    assert.equal(out.secret, false, `${name} is not secret`);
+                }
+                assert.deepEqual(Object.keys(run().outputs).sort(), [...Object.keys(expected), "grafanaAdminPassword"].sort());
+            });
+
+            it("sets only keys the pinned charts know", function () {
+                const problems: string[] = [];
+                for (const r of run().byType(RELEASE)) {
+                    const defaults = chartDefaults(r.inputs.chart, r.inputs.version);
+                    if (!defaults) return this.skip(); // no reference copy of the chart beside the repository
+                    problems.push(...unknownKeys(r.inputs.chart, r.inputs.values, defaults));
+                }
+                assert.deepEqual(problems, [], `unknown keys (reference: ${referenceDir})`);
+            });
+        });
+    }
+
+    describe("prod specifics", () => {
+        const values = (release: string) => runs.prod.release(release).inputs.values;
+
+        it("runs Loki SimpleScalable on S3 with 2 read / 2 write / 2 backend and hard anti-affinity on 3 nodes", () => {
+            const v = values("loki");
+            assert.equal(v.deploymentMode, "SimpleScalable");
+            assert.equal(v.singleBinary.replicas, 0);
+            for (const t of ["read", "write", "backend"]) {
+                assert.equal(v[t].replicas, 2, t);
+                assert.equal(v[t].affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length, 1, t);
+            }
+            assert.equal(v.loki.storage.type, "s3");
+            assert.deepEqual(v.loki.storage.bucketNames, { chunks: "loki-chunks", ruler: "loki-ruler" });
+            assert.equal(v.loki.commonConfig.replication_factor, 1);
+        });
+
+        it("passes object-storage credentials only through a Secret and environment references", () => {
+            const loki = values("loki");
+            assert.equal(loki.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
+            assert.deepEqual(loki.defaults.extraArgs, ["-config.expand-env=true"]);
+            assert.deepEqual(loki.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
+            const tempo = values("tempo");
+            assert.equal(tempo.storage.trace.s3.secret_key, "${AWS_SECRET_ACCESS_KEY}");
+            assert.deepEqual(tempo.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
+            const secret = runs.prod.byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "object-storage")!;
+            for (const value of Object.values(testSecrets)) {
+                assert.ok(secretContains(secret.wire, value), "credential is secret in the Secret");
+                for (const r of runs.prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.name} leaks a credential`);
+            }
+        });
+
+        it("serves Grafana at grafana.techcasa.io through Traefik with a cert-manager certificate", () => {
+            const ingress = values("grafana").ingress;
+            assert.equal(ingress.enabled, true);
+            assert.equal(ingress.ingressClassName, "traefik");
+            assert.deepEqual(ingress.hosts, ["grafana.techcasa.io"]);
+            assert.equal(ingress.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
+            assert.deepEqual(ingress.tls, [{ secretName: "grafana-tls", hosts: ["grafana.techcasa.io"] }]);
+        });
+
+        it("clusters Alloy", () => assert.equal(values("alloy").alloy.clustering.enabled, true));
+    });
+
+    describe("dev specifics", () => {
+        it("runs single-binary Loki on the filesystem with one replica and no scalable targets", () => {
+            const v = runs.dev.release("loki").inputs.values;
+            assert.equal(v.deploymentMode, "Monolithic");
+            assert.equal(v.singleBinary.replicas, 1);
+            assert.deepEqual([v.read.replicas, v.write.replicas, v.backend.replicas], [0, 0, 0]);
+            assert.equal(v.loki.storage.type, "filesystem");
+            assert.equal(runs.dev.byType("kubernetes:core/v1:Secret").some(r => r.inputs.metadata.name === "object-storage"), false);
+        });
+    });
+});
+
+describe("configuration errors stop the program", () => {
+    it("names the key, the value and what is expected", async () => {
+        const message = await configError("dev", { loki: { mode: "SingleBinary", retention: "31 days" } });
+        assert.match(message, /loki\.retention must be a duration like "744h", got "31 days"/);
+    });
+
+    it("asks for the object-storage secrets when prod lacks them", async () => {
+        const message = await configError("prod", {}, {});
+        assert.match(message, /objectStorageAccessKeyId and objectStorageSecretAccessKey are missing/);
+        assert.match(message, /pulumi config set --secret objectStorageAccessKeyId/);
+    });
+
+    it("refuses an external Prometheus without its URL", async () => {
+        const message = await configError("dev", { prometheus: { mode: "external" } });
+        assert.match(message, /prometheus\.url is required when prometheus\.mode is "external"/);
+    });
+
+    it("installs no Prometheus release for an external Prometheus and points everything at it", async () => {
+        const run = await runStack("dev", { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } });
+        assert.equal(run.byType(RELEASE).some(r => r.inputs.name === "kube-prometheus-stack"), false);
+        assert.equal((await run.resolve("prometheusRemoteWriteUrl")).value, "http://prometheus.obs.svc:9090/api/v1/write");
+        assert.equal(run.release("tempo").inputs.values.tempo.metricsGenerator.remoteWriteUrl, "http://prometheus.obs.svc:9090/api/v1/write");
+    });
+});
