@@ -23,6 +23,8 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
             ...(s.cluster.storageClass ? { storageClassName: s.cluster.storageClass } : {}),
         },
         initChownData: { resources: aux("10m", "16Mi", "64Mi") },
+        // The chart's test pod runs only on `helm test`; nothing here runs it.
+        testFramework: { enabled: false },
         "grafana.ini": {
             server: { root_url: w.grafana.url },
             analytics: { reporting_enabled: false, check_for_updates: false },

@@ -74,6 +74,8 @@ export function lokiValues(s: Settings) {
 
     return {
         deploymentMode: scalable ? "SimpleScalable" : "Monolithic",
+        // The gateway's nginx resolver and the chart's URLs use the cluster domain.
+        global: { clusterDomain: s.cluster.domain },
         loki: {
             // Single tenant: Alloy and Grafana need no X-Scope-OrgID header.
             auth_enabled: false,
@@ -86,10 +88,9 @@ export function lokiValues(s: Settings) {
             // retention_period deletes nothing unless the compactor applies it.
             compactor: { retention_enabled: true, delete_request_store: store },
         },
-        // -config.expand-env lets the config refer to the credentials in the object-storage Secret.
-        defaults: scalable
-            ? { extraArgs: ["-config.expand-env=true"], extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }] }
-            : {},
+        // The chart already runs Loki with -config.expand-env=true; the config refers to these variables.
+        // defaults.extraEnvFrom reaches the Loki containers only (global.extraEnvFrom would reach memcached too).
+        defaults: scalable ? { extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }] } : {},
         singleBinary: {
             replicas: l.replicas.singleBinary,
             resources,
@@ -104,7 +105,7 @@ export function lokiValues(s: Settings) {
             ...target("backend", l.replicas.backend),
             persistence: { volumeClaimsEnabled: true, size: l.persistenceSize, storageClass },
         },
-        gateway: { replicas: 1, resources: aux("20m", "32Mi", "128Mi") },
+        gateway: { replicas: 1, resources: aux("20m", "32Mi", "128Mi"), metrics: { resources: aux("10m", "16Mi", "64Mi") } },
         chunksCache: cache(l.chunksCacheMb),
         resultsCache: cache(l.resultsCacheMb),
         memcachedExporter: { resources: aux("10m", "16Mi", "64Mi") },

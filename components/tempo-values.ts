@@ -74,6 +74,7 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
     });
     return {
         reportingEnabled: false,
+        global: { clusterDomain: s.cluster.domain },
         // -config.expand-env lets the storage config refer to the credentials in the object-storage Secret.
         defaults: {
             extraArgs: ["-config.expand-env=true"],
@@ -117,6 +118,5 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
         },
         overrides,
         memcached: { resources: aux("50m", "96Mi", "256Mi", "500m") },
-        memcachedExporter: { resources: aux("10m", "16Mi", "64Mi") },
     };
 }

@@ -214,11 +214,12 @@ describe("the program under mocks", function () {
         it("passes object-storage credentials only through a Secret and environment references", () => {
             const loki = values("loki");
             assert.equal(loki.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
-            assert.deepEqual(loki.defaults.extraArgs, ["-config.expand-env=true"]);
+            assert.equal(loki.defaults.extraArgs, undefined, "the chart already passes -config.expand-env=true");
             assert.deepEqual(loki.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
             const tempo = values("tempo");
             assert.equal(tempo.storage.trace.s3.secret_key, "${AWS_SECRET_ACCESS_KEY}");
             assert.deepEqual(tempo.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
+            assert.deepEqual(tempo.defaults.extraArgs, ["-config.expand-env=true"]);
             const secret = runs.prod.byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "object-storage")!;
             for (const value of Object.values(testSecrets)) {
                 assert.ok(secretContains(secret.wire, value), "credential is secret in the Secret");
