@@ -12,4 +12,5 @@ export const {
     tempoOtlpGrpc, tempoOtlpHttp, tempoJaegerGrpc, tempoJaegerThriftHttp, tempoJaegerAgent, tempoZipkinUrl, tempoQueryUrl,
     prometheusUrl, prometheusRemoteWriteUrl,
     grafanaUrl, grafanaAdminUser, grafanaAdminPassword,
+    otelEnv,
 } = stackOutputs(stack, settings);

@@ -25,5 +25,13 @@ export function stackOutputs(stack: MonitoringStack, s: Settings) {
         grafanaUrl: w.grafana.url,
         grafanaAdminUser: s.grafana.adminUser,
         grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
+        /** Environment for OpenTelemetry SDKs in application pods: send everything to Alloy over OTLP/HTTP. */
+        otelEnv: {
+            OTEL_EXPORTER_OTLP_ENDPOINT: w.alloy.otlpHttp,
+            OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+            OTEL_TRACES_EXPORTER: "otlp",
+            OTEL_METRICS_EXPORTER: "otlp",
+            OTEL_LOGS_EXPORTER: "otlp",
+        },
     };
 }
