@@ -20,6 +20,8 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
             enabled: true,
             type: "pvc",
             size: g.persistenceSize,
+            // Helm keeps the volume (dashboards, users, alert state) when the release is uninstalled.
+            annotations: { "helm.sh/resource-policy": "keep" },
             ...(s.cluster.storageClass ? { storageClassName: s.cluster.storageClass } : {}),
         },
         initChownData: { resources: aux("10m", "16Mi", "64Mi") },

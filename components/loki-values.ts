@@ -43,6 +43,9 @@ function cache(mb: number) {
     };
 }
 
+/** Volumes outlive an uninstall (the backend's chart default deletes them with the StatefulSet). */
+const keepVolumes = { enableStatefulSetAutoDeletePVC: false, whenDeleted: "Retain", whenScaled: "Retain" };
+
 export function lokiValues(s: Settings) {
     const l = s.loki;
     const scalable = l.mode === "SimpleScalable";
@@ -94,16 +97,16 @@ export function lokiValues(s: Settings) {
         singleBinary: {
             replicas: l.replicas.singleBinary,
             resources,
-            persistence: { enabled: true, size: l.persistenceSize, storageClass },
+            persistence: { enabled: true, size: l.persistenceSize, storageClass, ...keepVolumes },
         },
         write: {
             ...target("write", l.replicas.write),
-            persistence: { volumeClaimsEnabled: true, size: l.persistenceSize, storageClass },
+            persistence: { volumeClaimsEnabled: true, size: l.persistenceSize, storageClass, ...keepVolumes },
         },
         read: target("read", l.replicas.read),
         backend: {
             ...target("backend", l.replicas.backend),
-            persistence: { volumeClaimsEnabled: true, size: l.persistenceSize, storageClass },
+            persistence: { volumeClaimsEnabled: true, size: l.persistenceSize, storageClass, ...keepVolumes },
         },
         gateway: { replicas: 1, resources: aux("20m", "32Mi", "128Mi"), metrics: { resources: aux("10m", "16Mi", "64Mi") } },
         chunksCache: cache(l.chunksCacheMb),

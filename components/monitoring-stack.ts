@@ -4,6 +4,8 @@ import { Secrets, Settings } from "../config";
 import { Alloy } from "./alloy";
 import { Grafana } from "./grafana";
 import { Loki } from "./loki";
+import { stackNamespace } from "./namespace";
+import { NetworkPolicies } from "./network-policies";
 import { Prometheus } from "./prometheus";
 import { Tempo } from "./tempo";
 import { secretNames, wiring, Wiring } from "./wiring";
@@ -33,8 +35,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const w = (this.wiring = wiring(s));
         const child = { parent: this };
 
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: s.namespace } }, child);
+        const ns = stackNamespace(name, s, child);
         const namespace = (this.namespace = ns.metadata.name);
+        if (s.cluster.networkPolicies) new NetworkPolicies(`${name}-network`, { settings: s, namespace }, child);
 
         // Credentials reach Loki and Tempo as environment variables, never as Helm values.
         const storageSecret = secrets.objectStorage
@@ -52,13 +55,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
             )
             : undefined;
 
-        this.prometheus = new Prometheus(`${name}-prometheus`, { settings: s, namespace }, child);
-        const backendOpts = { parent: this, dependsOn: [this.prometheus, ...(storageSecret ? [storageSecret] : [])] };
+        // Stateful releases are protected in production; protection is inherited by their children.
+        const stateful = { parent: this, protect: s.protect };
+        this.prometheus = new Prometheus(`${name}-prometheus`, { settings: s, namespace }, stateful);
+        const backendOpts = { ...stateful, dependsOn: [this.prometheus, ...(storageSecret ? [storageSecret] : [])] };
         this.loki = new Loki(`${name}-loki`, { settings: s, namespace }, backendOpts);
         this.tempo = new Tempo(`${name}-tempo`, { settings: s, wiring: w, namespace }, backendOpts);
-        const frontOpts = { parent: this, dependsOn: [this.prometheus, this.loki, this.tempo] };
-        this.alloy = new Alloy(`${name}-alloy`, { settings: s, wiring: w, namespace }, frontOpts);
-        this.grafana = new Grafana(`${name}-grafana`, { settings: s, wiring: w, namespace }, frontOpts);
+        const dependsOn = [this.prometheus, this.loki, this.tempo];
+        this.alloy = new Alloy(`${name}-alloy`, { settings: s, wiring: w, namespace }, { parent: this, dependsOn });
+        this.grafana = new Grafana(`${name}-grafana`, { settings: s, wiring: w, namespace }, { ...stateful, dependsOn });
         this.grafanaAdminPassword = this.grafana.adminPassword;
 
         this.registerOutputs({ namespace: this.namespace, grafanaAdminPassword: this.grafanaAdminPassword });

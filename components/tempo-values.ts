@@ -71,6 +71,7 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
         replicas,
         resources,
         affinity: tempoAntiAffinity(name, replicas, s.cluster.nodes),
+        podDisruptionBudget: { enabled: true },
     });
     return {
         reportingEnabled: false,

@@ -13,12 +13,22 @@ export interface Secrets {
 
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 
+/** Structured values arrive JSON-encoded; a plain string (a namespace) does not parse and stays a string. */
+function decode(text: string | undefined): unknown {
+    if (text === undefined) return undefined;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
 /** The only place that reads pulumi.Config. */
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
     const config = new pulumi.Config();
     const raw: RawConfig = {};
     for (const key of settingKeys) {
-        raw[key] = key === "namespace" ? config.get(key) : config.getObject<unknown>(key);
+        raw[key] = decode(config.get(key));
     }
     const settings = parseSettings(raw, defaultVersions);
     if (!settings.objectStorage) return { settings, secrets: {} };

@@ -66,7 +66,19 @@ export interface GrafanaSettings {
 
 export interface Settings {
     namespace: string;
-    cluster: { domain: string; storageClass?: string; nodes: number };
+    cluster: {
+        domain: string;
+        storageClass?: string;
+        nodes: number;
+        /** Create NetworkPolicies (off for network plugins that ignore them). */
+        networkPolicies: boolean;
+        /** Namespace of the ingress controller that reaches Grafana. */
+        ingressNamespace: string;
+        /** Port the Kubernetes API answers on after Service translation (6443 on K3s/kubeadm, 443 on most managed clusters). */
+        apiServerPort: number;
+    };
+    /** Protect the namespace and the stateful releases from `pulumi destroy` and replacement. */
+    protect: boolean;
     charts: Record<ChartKey, string>;
     objectStorage?: ObjectStorage;
     prometheus: PrometheusSettings;
@@ -80,7 +92,7 @@ export interface Settings {
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "protect", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -124,11 +136,16 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         expected: "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)",
     });
 
+    const protect = root.bool("protect", false);
+
     const c = root.child("cluster");
     const cluster = {
         domain: c.string("domain", "cluster.local", { pattern: HOSTNAME, expected: 'a DNS domain like "cluster.local"' }),
         storageClass: c.string("storageClass", undefined, { pattern: DNS_LABEL, expected: 'a StorageClass name like "longhorn"' }),
         nodes: c.int("nodes", 1, 1, 1000),
+        networkPolicies: c.bool("networkPolicies", true),
+        ingressNamespace: c.string("ingressNamespace", "kube-system", { pattern: DNS_LABEL, expected: 'a namespace name like "kube-system"' }),
+        apiServerPort: c.int("apiServerPort", 6443, 1, 65535),
     };
     c.done();
 
@@ -280,5 +297,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, protect, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
 }

@@ -34,6 +34,7 @@ export const passThrough: Record<string, { path: string; why: string }[]> = {
     grafana: [
         { path: "ingress.ingressClassName", why: "commented in values.yaml; templates/ingress.yaml reads .Values.ingress.ingressClassName" },
         { path: "persistence.storageClassName", why: "commented in values.yaml; templates/pvc.yaml reads .Values.persistence.storageClassName" },
+        { path: "persistence.annotations", why: "commented in values.yaml; templates/pvc.yaml reads .Values.persistence.annotations" },
         { path: "grafana.ini", why: "free-form ini sections" },
         { path: "datasources", why: "free-form provisioning files keyed by file name" },
         { path: "dashboardProviders", why: "free-form provisioning files keyed by file name" },

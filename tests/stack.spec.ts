@@ -242,6 +242,45 @@ describe("the program under mocks", function () {
         it("clusters Alloy", () => assert.equal(values("alloy").alloy.clustering.enabled, true));
     });
 
+    describe("namespace guardrails and data safety", () => {
+        it("labels the namespace for Pod Security admission and sets container defaults", () => {
+            for (const run of [runs.dev, runs.prod]) {
+                const ns = run.byType("kubernetes:core/v1:Namespace")[0];
+                assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+                assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "baseline");
+                const lr = run.byType("kubernetes:core/v1:LimitRange")[0];
+                assert.deepEqual(lr.inputs.spec.limits[0].default, { cpu: "500m", memory: "256Mi" });
+                assert.ok(waitsFor(run, lr).includes("monitoring-namespace"));
+            }
+        });
+
+        it("protects the namespace and the stateful releases in prod only", () => {
+            const protectedNames = (run: Run) => run.resources.filter(r => r.protect).map(r => r.name).sort();
+            assert.deepEqual(protectedNames(runs.dev), []);
+            const prod = protectedNames(runs.prod);
+            for (const name of ["monitoring-namespace", "kube-prometheus-stack", "loki", "tempo", "grafana"]) assert.ok(prod.includes(name), name);
+            assert.equal(prod.includes("alloy"), false, "Alloy holds no data");
+        });
+
+        it("keeps volumes when releases are uninstalled", () => {
+            const loki = runs.prod.release("loki").inputs.values;
+            for (const t of ["write", "backend"]) {
+                assert.equal(loki[t].persistence.enableStatefulSetAutoDeletePVC, false, t);
+                assert.equal(loki[t].persistence.whenDeleted, "Retain", t);
+            }
+            const grafana = runs.prod.release("grafana").inputs.values;
+            assert.equal(grafana.persistence.annotations["helm.sh/resource-policy"], "keep");
+            assert.deepEqual(grafana.deploymentStrategy, { type: "Recreate" });
+        });
+
+        it("gives replicated backends disruption budgets", () => {
+            const loki = runs.prod.release("loki").inputs.values;
+            for (const t of ["read", "write", "backend"]) assert.deepEqual(loki[t].podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
+            const tempo = runs.prod.release("tempo").inputs.values;
+            for (const c of ["ingester", "distributor", "querier", "queryFrontend"]) assert.equal(tempo[c].podDisruptionBudget.enabled, true, c);
+        });
+    });
+
     describe("dev specifics", () => {
         it("runs single-binary Loki on the filesystem with one replica and no scalable targets", () => {
             const v = runs.dev.release("loki").inputs.values;

@@ -1,0 +1,98 @@
+import { Settings } from "../config";
+import { alloyReceiverPorts } from "./alloy-values";
+import { ports, releaseNames } from "./wiring";
+
+// The traffic the stack needs, as a graph of pod groups and flows. NetworkPolicies are generated from it
+// and the tests hold the policies to it. Ports are container ports: a NetworkPolicy sees traffic after the
+// Service has translated its port.
+
+export interface Port {
+    port: number;
+    protocol: "TCP" | "UDP";
+}
+
+export interface Group {
+    /** Pod labels that select the group inside the namespace. */
+    selector: Record<string, string>;
+}
+
+export type Source =
+    | { group: GroupName }
+    | { anyNamespace: true }
+    | { namespace: string }
+    | { anywhere: true };
+
+export interface Flow {
+    from: Source;
+    to: GroupName;
+    /** Empty means every port. */
+    ports: Port[];
+    why: string;
+}
+
+const tcp = (...list: number[]): Port[] => list.map(port => ({ port, protocol: "TCP" as const }));
+const instance = (release: string) => ({ "app.kubernetes.io/instance": release });
+
+export const groups = {
+    alloy: { selector: instance(releaseNames.alloy) },
+    loki: { selector: instance(releaseNames.loki) },
+    tempo: { selector: instance(releaseNames.tempo) },
+    grafana: { selector: instance(releaseNames.grafana) },
+    // Pods the Prometheus Operator creates carry the operator's labels, not the release's.
+    prometheus: { selector: { "app.kubernetes.io/name": "prometheus" } },
+    alertmanager: { selector: { "app.kubernetes.io/name": "alertmanager" } },
+    operator: { selector: { app: `${releaseNames.prometheus}-operator` } },
+    kubeStateMetrics: { selector: { "app.kubernetes.io/name": "kube-state-metrics" } },
+} satisfies Record<string, Group>;
+
+export type GroupName = keyof typeof groups;
+
+export const containerPorts = {
+    lokiHttp: 3100, lokiGrpc: 9095, memberlist: 7946, lokiGateway: 8080, lokiGatewayMetrics: 4040, lokiCanary: 3500,
+    memcachedExporter: 9150, tempoHttp: ports.tempoHttp, grafana: 3000, prometheus: ports.prometheus, configReloader: 8080,
+    alertmanager: 9093, alertmanagerCluster: 9094, operator: 10250, kubeStateMetrics: 8080, kubeStateMetricsSelf: 8081,
+} as const;
+
+/** The flows of the design, for the components this stack installs. */
+export function flows(s: Settings): Flow[] {
+    const c = containerPorts;
+    const managed = s.prometheus.mode === "managed";
+    const receivers: Port[] = alloyReceiverPorts.map(p => ({ port: p.port, protocol: p.protocol }));
+    const list: Flow[] = [
+        { from: { anyNamespace: true }, to: "alloy", ports: receivers, why: "applications send telemetry to Alloy" },
+        { from: { group: "alloy" }, to: "loki", ports: tcp(c.lokiGateway), why: "Alloy pushes logs through the Loki gateway" },
+        { from: { group: "alloy" }, to: "tempo", ports: tcp(ports.otlpGrpc), why: "Alloy exports traces to Tempo by OTLP" },
+        { from: { group: "grafana" }, to: "loki", ports: tcp(c.lokiGateway), why: "Grafana queries Loki" },
+        { from: { group: "grafana" }, to: "tempo", ports: tcp(c.tempoHttp), why: "Grafana queries Tempo" },
+        { from: { group: "prometheus" }, to: "loki", ports: tcp(c.lokiHttp, c.lokiGatewayMetrics, c.lokiCanary, c.memcachedExporter), why: "Prometheus scrapes Loki" },
+        { from: { group: "prometheus" }, to: "tempo", ports: tcp(c.tempoHttp, c.memcachedExporter), why: "Prometheus scrapes Tempo" },
+        { from: { group: "prometheus" }, to: "alloy", ports: tcp(ports.alloyHttp), why: "Prometheus scrapes Alloy" },
+        { from: { group: "prometheus" }, to: "grafana", ports: tcp(c.grafana), why: "Prometheus scrapes Grafana" },
+        { from: { group: "loki" }, to: "loki", ports: [], why: "Loki's own gRPC, memberlist, gateway, canary and cache traffic" },
+        { from: { group: "tempo" }, to: "tempo", ports: [], why: "Tempo's own gRPC, memberlist and cache traffic" },
+        { from: { group: "alloy" }, to: "alloy", ports: tcp(ports.alloyHttp), why: "Alloy clustering gossip" },
+        { from: { namespace: s.cluster.ingressNamespace }, to: "grafana", ports: tcp(c.grafana), why: "the ingress controller serves Grafana" },
+    ];
+    if (!managed) return list;
+    return [
+        ...list,
+        { from: { group: "alloy" }, to: "prometheus", ports: tcp(c.prometheus), why: "Alloy remote-writes metrics" },
+        { from: { group: "tempo" }, to: "prometheus", ports: tcp(c.prometheus), why: "Tempo's metrics generator remote-writes span metrics" },
+        { from: { group: "grafana" }, to: "prometheus", ports: tcp(c.prometheus), why: "Grafana queries Prometheus" },
+        { from: { group: "prometheus" }, to: "prometheus", ports: tcp(c.prometheus, c.configReloader), why: "Prometheus scrapes itself and its config reloader" },
+        { from: { group: "prometheus" }, to: "alertmanager", ports: tcp(c.alertmanager, c.configReloader), why: "Prometheus sends alerts and scrapes Alertmanager" },
+        { from: { group: "alertmanager" }, to: "alertmanager", ports: tcp(c.alertmanagerCluster), why: "Alertmanager cluster gossip" },
+        { from: { group: "prometheus" }, to: "operator", ports: tcp(c.operator), why: "Prometheus scrapes the operator" },
+        { from: { anywhere: true }, to: "operator", ports: tcp(c.operator), why: "the API server calls the operator's admission webhook (its address is not a pod)" },
+        { from: { group: "prometheus" }, to: "kubeStateMetrics", ports: tcp(c.kubeStateMetrics, c.kubeStateMetricsSelf), why: "Prometheus scrapes kube-state-metrics" },
+    ];
+}
+
+/** Grafana's egress: DNS, its backends, the Kubernetes API (dashboard sidecar) and grafana.com only when it downloads dashboards. */
+export function grafanaEgressPorts(s: Settings): { dns: Port[]; internet: Port[] } {
+    const internet = new Set([s.cluster.apiServerPort, ...(s.grafana.downloadDashboards ? [443] : [])]);
+    return {
+        dns: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+        internet: [...internet].sort((a, b) => a - b).map(port => ({ port, protocol: "TCP" as const })),
+    };
+}

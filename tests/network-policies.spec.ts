@@ -1,0 +1,129 @@
+import { strict as assert } from "assert";
+import { defaultVersions } from "../components/charts";
+import { containerPorts, Flow, flows, GroupName, groups, Port } from "../components/network-graph";
+import { networkPolicySpecs, PolicySpec } from "../components/network-policies";
+import { ports } from "../components/wiring";
+import { parseSettings, RawConfig } from "../config/settings";
+import { runStack } from "./harness";
+
+const NS = "monitoring-stack";
+interface Pod { namespace: string; labels: Record<string, string>; external?: boolean }
+
+const podOf = (g: GroupName): Pod => ({ namespace: NS, labels: { ...groups[g].selector } });
+const appPod: Pod = { namespace: "shop", labels: { app: "checkout" } };
+const ingressPod: Pod = { namespace: "kube-system", labels: { "app.kubernetes.io/name": "traefik" } };
+const apiServer: Pod = { namespace: "", labels: {}, external: true };
+
+const matches = (selector: any, labels: Record<string, string>) =>
+    Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/** Kubernetes NetworkPolicy ingress semantics, for the policy shapes this program writes. */
+function allowed(specs: PolicySpec[], from: Pod, to: Pod, port: Port): boolean {
+    const selecting = specs.filter(p => to.namespace === NS && (p.spec.policyTypes as string[]).includes("Ingress") && matches(p.spec.podSelector, to.labels));
+    if (selecting.length === 0) return true;
+    return selecting.some(p =>
+        ((p.spec.ingress ?? []) as any[]).some(rule => {
+            const peerOk = (rule.from as any[]).some(peer => {
+                if (peer.ipBlock) return !!from.external;
+                if (from.external) return false;
+                if (peer.namespaceSelector) {
+                    const nsLabels = { "kubernetes.io/metadata.name": from.namespace };
+                    return matches(peer.namespaceSelector, nsLabels) && (!peer.podSelector || matches(peer.podSelector, from.labels));
+                }
+                return from.namespace === NS && matches(peer.podSelector, from.labels);
+            });
+            const portOk = !rule.ports || (rule.ports as any[]).some(p => p.port === port.port && p.protocol === port.protocol);
+            return peerOk && portOk;
+        }),
+    );
+}
+
+const settings = (raw: RawConfig = {}) => parseSettings(raw, defaultVersions);
+const universe: Port[] = [
+    ...new Set([...Object.values(containerPorts), ...Object.values(ports), 11211, 53]),
+].flatMap(port => [{ port, protocol: "TCP" as const }, { port, protocol: "UDP" as const }]);
+
+const sourcePod = (f: Flow): Pod =>
+    "group" in f.from ? podOf(f.from.group)
+        : "anyNamespace" in f.from ? appPod
+            : "namespace" in f.from ? { namespace: f.from.namespace, labels: {} }
+                : apiServer;
+
+describe("network policies", () => {
+    const s = settings();
+    const specs = networkPolicySpecs(s);
+    const graph = flows(s);
+
+    it("denies all ingress in the namespace by default", () => {
+        const deny = specs.find(p => p.name === "default-deny-ingress")!;
+        assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress"] });
+        assert.equal(allowed(specs, podOf("alloy"), { namespace: NS, labels: { app: "something-else" } }, { port: 80, protocol: "TCP" }), false);
+    });
+
+    it("allows every flow of the graph on its ports", () => {
+        for (const f of graph) {
+            const list = f.ports.length ? f.ports : [{ port: 7946, protocol: "TCP" as const }, { port: 9095, protocol: "TCP" as const }];
+            for (const port of list) {
+                assert.ok(allowed(specs, sourcePod(f), podOf(f.to), port), `${JSON.stringify(f.from)} -> ${f.to}:${port.port}/${port.protocol} (${f.why})`);
+            }
+        }
+    });
+
+    it("allows nothing between the stack's pods that the graph lacks", () => {
+        const names = Object.keys(groups) as GroupName[];
+        for (const src of names) {
+            for (const dst of names) {
+                for (const port of universe) {
+                    const expected = graph.some(f => f.to === dst && (("group" in f.from && f.from.group === src) || "anyNamespace" in f.from) &&
+                        (f.ports.length === 0 || f.ports.some(p => p.port === port.port && p.protocol === port.protocol)));
+                    assert.equal(allowed(specs, podOf(src), podOf(dst), port), expected, `${src} -> ${dst}:${port.port}/${port.protocol}`);
+                }
+            }
+        }
+    });
+
+    it("lets applications reach Alloy's receivers and nothing else", () => {
+        assert.ok(allowed(specs, appPod, podOf("alloy"), { port: 4317, protocol: "TCP" }));
+        assert.ok(allowed(specs, appPod, podOf("alloy"), { port: 6831, protocol: "UDP" }));
+        assert.equal(allowed(specs, appPod, podOf("alloy"), { port: 6831, protocol: "TCP" }), false);
+        assert.equal(allowed(specs, appPod, podOf("alloy"), { port: 12345, protocol: "TCP" }), false);
+        for (const g of ["loki", "tempo", "prometheus", "grafana", "alertmanager"] as GroupName[]) {
+            for (const port of universe) assert.equal(allowed(specs, appPod, podOf(g), port), false, `app -> ${g}:${port.port}`);
+        }
+    });
+
+    it("lets only the ingress controller's namespace reach Grafana from outside", () => {
+        assert.ok(allowed(specs, ingressPod, podOf("grafana"), { port: 3000, protocol: "TCP" }));
+        assert.equal(allowed(specs, { namespace: "default", labels: {} }, podOf("grafana"), { port: 3000, protocol: "TCP" }), false);
+        assert.equal(allowed(specs, apiServer, podOf("grafana"), { port: 3000, protocol: "TCP" }), false);
+        assert.ok(allowed(specs, apiServer, podOf("operator"), { port: 10250, protocol: "TCP" }));
+    });
+
+    it("restricts Grafana's egress; grafana.com (443) only where dashboards are downloaded", () => {
+        const egress = (raw: RawConfig) => networkPolicySpecs(settings(raw)).find(p => p.name === "grafana-egress")!.spec.egress as any[];
+        const internet = (raw: RawConfig) => egress(raw).find(r => r.to?.[0]?.ipBlock)!.ports.map((p: any) => p.port);
+        assert.deepEqual(internet({}), [443, 6443]);
+        assert.deepEqual(internet({ grafana: { downloadDashboards: false } }), [6443]);
+        const inNamespace = egress({}).filter(r => r.to?.[0]?.podSelector).map(r => r.to[0].podSelector.matchLabels);
+        assert.deepEqual(inNamespace, [groups.loki.selector, groups.tempo.selector, groups.prometheus.selector]);
+    });
+
+    it("drops the Prometheus flows for an external Prometheus and lets Grafana reach it", () => {
+        const raw = { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } };
+        const external = networkPolicySpecs(settings(raw));
+        assert.equal(external.some(p => p.name === "allow-to-prometheus"), false);
+        const egress = external.find(p => p.name === "grafana-egress")!.spec.egress as any[];
+        assert.ok(egress.find(r => r.to?.[0]?.ipBlock).ports.some((p: any) => p.port === 9090));
+    });
+
+    it("are created in the namespace by both stacks, and not at all when turned off", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const run = await runStack(stack);
+            const created = run.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+            assert.deepEqual(created.map(r => r.inputs.metadata.name).sort(), networkPolicySpecs(settings()).map(p => p.name).sort());
+            assert.ok(created.every(r => r.inputs.metadata.namespace === NS));
+        }
+        const off = await runStack("dev", { cluster: { storageClass: "local-path", nodes: 1, networkPolicies: false } });
+        assert.equal(off.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0);
+    });
+});
