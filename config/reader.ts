@@ -40,11 +40,21 @@ export const SEMVER = /^\d+\.\d+\.\d+$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const HOSTNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object";
+
+/** Told of every key a reader looks at, with the kind of value it expects (tests enumerate the settings with it). */
+export type Trace = (path: string, kind: Kind) => void;
+
 export class Reader {
     private readonly seen = new Set<string>();
     private readonly obj: Record<string, unknown>;
 
-    constructor(readonly path: string, raw: unknown, private readonly errors: string[]) {
+    constructor(
+        readonly path: string,
+        raw: unknown,
+        private readonly errors: string[],
+        private readonly trace: Trace = () => undefined,
+    ) {
         if (raw === undefined || raw === null) {
             this.obj = {};
         } else if (typeof raw !== "object" || Array.isArray(raw)) {
@@ -59,8 +69,9 @@ export class Reader {
         return this.obj[key] !== undefined && this.obj[key] !== null;
     }
 
-    private take(key: string): unknown {
+    private take(key: string, kind: Kind): unknown {
         this.seen.add(key);
+        this.trace(this.key(key), kind);
         return this.obj[key];
     }
 
@@ -76,7 +87,7 @@ export class Reader {
     string(key: string, dflt: string, check?: { pattern: RegExp; expected: string }): string;
     string(key: string, dflt: undefined, check?: { pattern: RegExp; expected: string }): string | undefined;
     string(key: string, dflt: string | undefined, check?: { pattern: RegExp; expected: string }): string | undefined {
-        const v = this.take(key);
+        const v = this.take(key, "string");
         if (v === undefined || v === null) return dflt;
         const expected = check?.expected ?? "a non-empty string";
         if (typeof v !== "string" || v.trim() === "") return this.fail(key, expected, v) ?? dflt;
@@ -86,6 +97,7 @@ export class Reader {
 
     /** A required string: missing is an error. */
     required(key: string, check?: { pattern: RegExp; expected: string }, why = ""): string {
+        this.trace(this.key(key), "required");
         if (!this.has(key)) {
             this.seen.add(key);
             this.errors.push(`${this.key(key)} is required${why}`);
@@ -95,7 +107,7 @@ export class Reader {
     }
 
     oneOf<T extends string>(key: string, allowed: readonly T[], dflt: T): T {
-        const v = this.take(key);
+        const v = this.take(key, "enum");
         if (v === undefined || v === null) return dflt;
         if (typeof v !== "string" || !allowed.includes(v as T)) {
             const hint = typeof v === "string" ? suggest(v, [...allowed]) : undefined;
@@ -110,11 +122,12 @@ export class Reader {
 
     duration(key: string, dflt: string, kind: "go" | "prometheus"): string {
         const [pattern, example] = kind === "go" ? [GO_DURATION, "744h"] : [PROM_DURATION, "30d"];
+        this.trace(this.key(key), "duration");
         return this.string(key, dflt, { pattern, expected: `a duration like "${example}"` });
     }
 
     int(key: string, dflt: number, min: number, max: number): number {
-        const v = this.take(key);
+        const v = this.take(key, "int");
         if (v === undefined || v === null) return dflt;
         if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
             return this.fail(key, `an integer from ${min} to ${max}`, v) ?? dflt;
@@ -123,7 +136,7 @@ export class Reader {
     }
 
     bool(key: string, dflt: boolean): boolean {
-        const v = this.take(key);
+        const v = this.take(key, "bool");
         if (v === undefined || v === null) return dflt;
         if (typeof v !== "boolean") return this.fail(key, "true or false", v) ?? dflt;
         return v;
@@ -133,7 +146,7 @@ export class Reader {
     quantity(key: string, dflt: string | undefined, kind: "cpu" | "memory"): string | undefined;
     quantity(key: string, dflt: string | undefined, kind: "cpu" | "memory"): string | undefined {
         const expected = kind === "cpu" ? 'a CPU quantity like "250m" or "1"' : 'a memory quantity like "512Mi" or "2Gi"';
-        const v = this.take(key);
+        const v = this.take(key, "quantity");
         if (v === undefined || v === null) return dflt;
         const s = typeof v === "number" && kind === "cpu" ? String(v) : v;
         if (typeof s !== "string" || !(kind === "cpu" ? CPU : MEMORY).test(s)) return this.fail(key, expected, v) ?? dflt;
@@ -141,7 +154,7 @@ export class Reader {
     }
 
     child(key: string): Reader {
-        return new Reader(this.key(key), this.take(key), this.errors);
+        return new Reader(this.key(key), this.take(key, "object"), this.errors, this.trace);
     }
 
     /** Reports every key that no reader asked for. Call after reading all known keys. */

@@ -1,4 +1,4 @@
-import { ConfigError, DNS_LABEL, HOSTNAME, parseQuantity, Reader, SEMVER } from "./reader";
+import { ConfigError, DNS_LABEL, HOSTNAME, parseQuantity, Reader, SEMVER, Trace } from "./reader";
 import { ChartKey, chartKeys } from "../components/charts";
 
 export interface Resources {
@@ -127,9 +127,9 @@ const SIZE = { pattern: /^\d+(Mi|Gi|Ti)$/, expected: 'a volume size like "10Gi"'
  * Parses, defaults and validates the stack configuration. Throws one ConfigError listing every problem.
  * `defaultVersions` is the chart table; `charts` in the config overrides single versions per stack.
  */
-export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, string>): Settings {
+export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, string>, trace?: Trace): Settings {
     const errors: string[] = [];
-    const root = new Reader("", raw, errors);
+    const root = new Reader("", raw, errors, trace);
 
     const namespace = root.string("namespace", "monitoring-stack", {
         pattern: DNS_LABEL,
