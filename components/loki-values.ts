@@ -46,6 +46,11 @@ function cache(mb: number) {
 /** Volumes outlive an uninstall (the backend's chart default deletes them with the StatefulSet). */
 const keepVolumes = { enableStatefulSetAutoDeletePVC: false, whenDeleted: "Retain", whenScaled: "Retain" };
 
+function selfMonitoring(s: Settings) {
+    const on = s.prometheus.mode === "managed";
+    return { serviceMonitor: { enabled: on }, dashboards: { enabled: on }, rules: { enabled: on }, alerts: { enabled: false } };
+}
+
 export function lokiValues(s: Settings) {
     const l = s.loki;
     const scalable = l.mode === "SimpleScalable";
@@ -116,5 +121,8 @@ export function lokiValues(s: Settings) {
         // The helm test pod has no resources key and runs a "latest" image: it stays off. The canary may run without it.
         test: { enabled: false },
         lokiCanary: { enabled: l.canary, resources: aux("10m", "32Mi", "64Mi") },
+        // ServiceMonitors need the Prometheus Operator CRDs, which only a managed Prometheus brings. The mixin's
+        // dashboards and recording rules come along; the stack's own alert rules replace the mixin's alerts.
+        monitoring: selfMonitoring(s),
     };
 }

@@ -41,6 +41,7 @@ export function tempoMonolithicValues(s: Settings, w: Wiring) {
             },
             overrides,
         },
+        serviceMonitor: { enabled: s.prometheus.mode === "managed" },
         persistence: {
             enabled: true,
             size: t.persistenceSize,
@@ -118,6 +119,7 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
             },
         },
         overrides,
+        metaMonitoring: { serviceMonitor: { enabled: s.prometheus.mode === "managed" } },
         memcached: { resources: aux("50m", "96Mi", "256Mi", "500m") },
     };
 }

@@ -242,6 +242,23 @@ describe("the program under mocks", function () {
         it("clusters Alloy", () => assert.equal(values("alloy").alloy.clustering.enabled, true));
     });
 
+    describe("self-monitoring", () => {
+        it("turns on each chart's ServiceMonitor when Prometheus is managed", () => {
+            for (const run of [runs.dev, runs.prod]) {
+                assert.equal(run.release("loki").inputs.values.monitoring.serviceMonitor.enabled, true);
+                assert.equal(run.release("loki").inputs.values.monitoring.alerts.enabled, false);
+            }
+            assert.equal(runs.dev.release("tempo").inputs.values.serviceMonitor.enabled, true);
+            assert.equal(runs.prod.release("tempo").inputs.values.metaMonitoring.serviceMonitor.enabled, true);
+        });
+
+        it("leaves ServiceMonitors off for an external Prometheus (no operator CRDs)", async () => {
+            const run = await runStack("dev", { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } });
+            assert.equal(run.release("loki").inputs.values.monitoring.serviceMonitor.enabled, false);
+            assert.equal(run.release("tempo").inputs.values.serviceMonitor.enabled, false);
+        });
+    });
+
     describe("namespace guardrails and data safety", () => {
         it("labels the namespace for Pod Security admission and sets container defaults", () => {
             for (const run of [runs.dev, runs.prod]) {
