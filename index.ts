@@ -3,7 +3,7 @@ import { MonitoringStack } from "./components/monitoring-stack";
 import { stackOutputs } from "./components/outputs";
 
 const { settings, secrets } = loadSettings();
-const stack = new MonitoringStack("monitoring", { settings, secrets });
+const stack = new MonitoringStack("monitoring", { settings, secrets, runId: new Date().toISOString() });
 
 export const {
     namespace,
@@ -12,5 +12,5 @@ export const {
     tempoOtlpGrpc, tempoOtlpHttp, tempoJaegerGrpc, tempoJaegerThriftHttp, tempoJaegerAgent, tempoZipkinUrl, tempoQueryUrl,
     prometheusUrl, prometheusRemoteWriteUrl,
     grafanaUrl, grafanaAdminUser, grafanaAdminPassword,
-    otelEnv,
+    otelEnv, smokeTest,
 } = stackOutputs(stack, settings);

@@ -7,12 +7,15 @@ import { Loki } from "./loki";
 import { stackNamespace } from "./namespace";
 import { NetworkPolicies } from "./network-policies";
 import { Prometheus } from "./prometheus";
+import { SmokeTest } from "./smoke-test";
 import { Tempo } from "./tempo";
 import { secretNames, wiring, Wiring } from "./wiring";
 
 export interface MonitoringStackArgs {
     settings: Settings;
     secrets: Secrets;
+    /** Identifies this `pulumi up`: the smoke test runs again whenever it changes. */
+    runId: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     readonly tempo: Tempo;
     readonly alloy: Alloy;
     readonly grafana: Grafana;
+    readonly smokeTest?: SmokeTest;
 
     constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring-stack:index:MonitoringStack", name, {}, opts);
@@ -37,7 +41,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
         const ns = stackNamespace(name, s, child);
         const namespace = (this.namespace = ns.metadata.name);
-        if (s.cluster.networkPolicies) new NetworkPolicies(`${name}-network`, { settings: s, namespace }, child);
+        const network = s.cluster.networkPolicies ? [new NetworkPolicies(`${name}-network`, { settings: s, namespace }, child)] : [];
 
         // Credentials reach Loki and Tempo as environment variables, never as Helm values.
         const storageSecret = secrets.objectStorage
@@ -65,6 +69,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
         this.alloy = new Alloy(`${name}-alloy`, { settings: s, wiring: w, namespace }, { parent: this, dependsOn });
         this.grafana = new Grafana(`${name}-grafana`, { settings: s, wiring: w, namespace }, { ...stateful, dependsOn });
         this.grafanaAdminPassword = this.grafana.adminPassword;
+        if (s.smokeTest) {
+            this.smokeTest = new SmokeTest(
+                `${name}-smoke-test`,
+                { wiring: w, namespace, runId: args.runId },
+                { parent: this, dependsOn: [...dependsOn, this.alloy, ...network] },
+            );
+        }
 
         this.registerOutputs({ namespace: this.namespace, grafanaAdminPassword: this.grafanaAdminPassword });
     }

@@ -43,6 +43,7 @@ export const groups = {
     alertmanager: { selector: { "app.kubernetes.io/name": "alertmanager" } },
     operator: { selector: { app: `${releaseNames.prometheus}-operator` } },
     kubeStateMetrics: { selector: { "app.kubernetes.io/name": "kube-state-metrics" } },
+    smokeTest: { selector: { "app.kubernetes.io/name": "monitoring-smoke-test" } },
 } satisfies Record<string, Group>;
 
 export type GroupName = keyof typeof groups;
@@ -72,6 +73,12 @@ export function flows(s: Settings): Flow[] {
         { from: { group: "tempo" }, to: "tempo", ports: [], why: "Tempo's own gRPC, memberlist and cache traffic" },
         { from: { group: "alloy" }, to: "alloy", ports: tcp(ports.alloyHttp), why: "Alloy clustering gossip" },
         { from: { namespace: s.cluster.ingressNamespace }, to: "grafana", ports: tcp(c.grafana), why: "the ingress controller serves Grafana" },
+        ...(s.smokeTest
+            ? [
+                { from: { group: "smokeTest" }, to: "tempo", ports: tcp(c.tempoHttp), why: "the smoke test reads its trace back" },
+                { from: { group: "smokeTest" }, to: "loki", ports: tcp(c.lokiGateway), why: "the smoke test reads its log line back" },
+            ] satisfies Flow[]
+            : []),
     ];
     if (!managed) return list;
     return [
@@ -85,6 +92,7 @@ export function flows(s: Settings): Flow[] {
         { from: { group: "prometheus" }, to: "operator", ports: tcp(c.operator), why: "Prometheus scrapes the operator" },
         { from: { anywhere: true }, to: "operator", ports: tcp(c.operator), why: "the API server calls the operator's admission webhook (its address is not a pod)" },
         { from: { group: "prometheus" }, to: "kubeStateMetrics", ports: tcp(c.kubeStateMetrics, c.kubeStateMetricsSelf), why: "Prometheus scrapes kube-state-metrics" },
+        ...(s.smokeTest ? [{ from: { group: "smokeTest" }, to: "prometheus", ports: tcp(c.prometheus), why: "the smoke test reads its metric back" } satisfies Flow] : []),
     ];
 }
 

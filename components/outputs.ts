@@ -25,6 +25,7 @@ export function stackOutputs(stack: MonitoringStack, s: Settings) {
         grafanaUrl: w.grafana.url,
         grafanaAdminUser: s.grafana.adminUser,
         grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
+        smokeTest: stack.smokeTest?.result ?? "disabled (smokeTest: false)",
         /** Environment for OpenTelemetry SDKs in application pods: send everything to Alloy over OTLP/HTTP. */
         otelEnv: {
             OTEL_EXPORTER_OTLP_ENDPOINT: w.alloy.otlpHttp,

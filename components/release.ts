@@ -33,8 +33,6 @@ export function helmRelease(args: ReleaseArgs, opts: pulumi.CustomResourceOption
 
 /** Kubernetes resources block from settings (CPU limit only when set). */
 export function k8sResources(r: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }) {
-    return {
-        requests: { ...r.requests },
-        limits: r.limits.cpu ? { cpu: r.limits.cpu, memory: r.limits.memory } : { memory: r.limits.memory },
-    };
+    const limits: Record<string, string> = r.limits.cpu ? { cpu: r.limits.cpu, memory: r.limits.memory } : { memory: r.limits.memory };
+    return { requests: { ...r.requests }, limits };
 }

@@ -79,6 +79,8 @@ export interface Settings {
     };
     /** Protect the namespace and the stateful releases from `pulumi destroy` and replacement. */
     protect: boolean;
+    /** Run the end-to-end smoke test Job on every `pulumi up`. */
+    smokeTest: boolean;
     charts: Record<ChartKey, string>;
     objectStorage?: ObjectStorage;
     prometheus: PrometheusSettings;
@@ -92,7 +94,7 @@ export interface Settings {
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "protect", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -137,6 +139,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     });
 
     const protect = root.bool("protect", false);
+    const smokeTest = root.bool("smokeTest", true);
 
     const c = root.child("cluster");
     const cluster = {
@@ -297,5 +300,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, protect, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
 }

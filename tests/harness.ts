@@ -87,6 +87,7 @@ function providerOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, 
     if (args.type === "random:index/randomPassword:RandomPassword") {
         return { result: "Pw0".repeat(Math.ceil(args.inputs.length / 3)).slice(0, args.inputs.length) };
     }
+    if (args.type === "kubernetes:batch/v1:Job") return { status: { succeeded: 1 } };
     return {};
 }
 
