@@ -37,7 +37,7 @@ async function fakeStack(broken: { loki?: boolean; alloy?: boolean } = {}): Prom
                 const hit = run && received.metrics.some(m => m.includes(run));
                 return res.writeHead(200).end(JSON.stringify({ data: { result: hit ? [{ metric: { run } }] : [] } }));
             }
-            res.writeHead(404).end();
+            return res.writeHead(404).end();
         });
     });
     await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
