@@ -1,33 +1,233 @@
-import { Wiring } from "./wiring";
+import { ports, Wiring } from "./wiring";
 
 export interface AlloyConfigInput {
     wiring: Wiring;
+    /** The Alloy pods form a cluster (the chart's `alloy.clustering.enabled`). */
     clustering: boolean;
+    /** Nodes in the Kubernetes cluster, i.e. Alloy pods in the DaemonSet. */
+    nodes: number;
 }
 
-/**
- * The Alloy configuration: OTLP in, batched, traces to Tempo, logs to Loki, metrics to Prometheus.
- * The chart runs this text through Helm `tpl`, so it must not contain `{{`.
- */
-export function alloyConfig(input: AlloyConfigInput): string {
-    const w = input.wiring;
-    return `logging {
-  level  = "info"
-  format = "logfmt"
+/** Kubernetes events are collected only where exactly one Alloy pod will read them (see `kubernetesEvents`). */
+const collectsEvents = (input: AlloyConfigInput) => input.clustering || input.nodes === 1;
+
+const listen = (port: number) => `"0.0.0.0:${port}"`;
+
+// Alloy runs as a DaemonSet, so everything read from a node is read by the one Alloy pod on that node:
+// pod discovery is restricted to this node (HOSTNAME is the node name: the chart sets it from
+// spec.nodeName). Every pod is therefore scraped and tailed by exactly one Alloy, with or without
+// clustering; `prometheus.scrape` must not use clustering here, because it would split the node-local
+// target list between peers that each see a different one, and drop targets.
+function podDiscovery(): string {
+    return `discovery.kubernetes "pods" {
+  role = "pod"
+  selectors {
+    role  = "pod"
+    field = "spec.nodeName=" + coalesce(sys.env("HOSTNAME"), constants.hostname)
+  }
+}`;
 }
 
-otelcol.receiver.otlp "default" {
+// Pods annotated prometheus.io/scrape: "true", honouring prometheus.io/port, /path and /scheme. Targets of
+// one pod's container ports collapse to one after the address rewrite: the scrape pool drops duplicates.
+function podMetrics(w: Wiring): string {
+    return `discovery.relabel "pod_metrics" {
+  targets = discovery.kubernetes.pods.targets
+  rule {
+    source_labels = ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"]
+    regex         = "true"
+    action        = "keep"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_phase"]
+    regex         = "Pending|Succeeded|Failed|Completed"
+    action        = "drop"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_annotation_prometheus_io_scheme"]
+    regex         = "(https?)"
+    target_label  = "__scheme__"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_annotation_prometheus_io_path"]
+    regex         = "(.+)"
+    target_label  = "__metrics_path__"
+  }
+  rule {
+    source_labels = ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"]
+    regex         = "(.+?)(?::[0-9]+)?;([0-9]+)"
+    replacement   = "$1:$2"
+    target_label  = "__address__"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }
+}
+
+prometheus.scrape "pods" {
+  job_name   = "kubernetes-pods"
+  targets    = discovery.relabel.pod_metrics.output
+  forward_to = [prometheus.remote_write.default.receiver]
+}
+
+prometheus.remote_write "default" {
+  endpoint {
+    url            = "${w.prometheus.remoteWriteUrl}"
+    send_exemplars = true
+  }
+}`;
+}
+
+// stdout/stderr of every container on this node, from the kubelet's files under /var/log/pods.
+// `job` is namespace/app, the label the "Logs / App" dashboard selects on.
+function podLogs(w: Wiring): string {
+    return `discovery.relabel "pod_logs" {
+  targets = discovery.kubernetes.pods.targets
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name", "__meta_kubernetes_pod_label_app", "__meta_kubernetes_pod_container_name"]
+    regex         = ";*([^;]+)(;.*)?"
+    target_label  = "app"
+  }
+  rule {
+    source_labels = ["namespace", "app"]
+    separator     = "/"
+    target_label  = "job"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_uid", "__meta_kubernetes_pod_container_name"]
+    separator     = "/"
+    replacement   = "/var/log/pods/*$1/*.log"
+    target_label  = "__path__"
+  }
+  // Static pods log under their config hash, not their mirror pod's uid.
+  rule {
+    source_labels = ["__meta_kubernetes_pod_annotation_kubernetes_io_config_mirror", "__meta_kubernetes_pod_container_name"]
+    separator     = "/"
+    regex         = "(.+)/(.+)"
+    replacement   = "/var/log/pods/*$1/$2/*.log"
+    target_label  = "__path__"
+  }
+}
+
+loki.source.file "pods" {
+  targets    = discovery.relabel.pod_logs.output
+  forward_to = [loki.process.pods.receiver]
+  file_match {
+    enabled = true
+  }
+}
+
+// Trace ids go to structured metadata: as labels they would create a stream per trace.
+loki.process "pods" {
+  forward_to = [loki.write.default.receiver]
+  stage.cri {}
+  stage.json {
+    expressions = {
+      level    = "level",
+      trace_id = "traceID || trace_id",
+    }
+  }
+  stage.labels {
+    values = { level = "" }
+  }
+  stage.structured_metadata {
+    values = { trace_id = "" }
+  }
+  stage.label_drop {
+    values = ["filename"]
+  }
+}
+
+loki.write "default" {
+  endpoint {
+    url = "${w.loki.pushUrl}"
+  }
+}`;
+}
+
+// Events come from the API server, not from a node: every DaemonSet pod would read all of them. With
+// clustering, the one "all namespaces" target is owned by a single peer (a peer taking it over during a
+// rollout may re-send events still within their one-hour TTL, grafana/alloy#3717); without clustering,
+// only a one-node cluster (one Alloy pod) collects them.
+function kubernetesEvents(): string {
+    return `loki.source.kubernetes_events "cluster" {
+  job_name   = "integrations/kubernetes/eventhandler"
+  forward_to = [loki.write.default.receiver]
+  clustering {
+    enabled = true
+  }
+}`;
+}
+
+// OTLP, Jaeger and Zipkin in; memory limiter, Kubernetes attributes and batching; traces to Tempo,
+// metrics to Prometheus, logs to Loki's OTLP endpoint.
+function otel(w: Wiring): string {
+    const all = (to: string) => `  output {
+    metrics = [${to}]
+    logs    = [${to}]
+    traces  = [${to}]
+  }`;
+    const limiter = "otelcol.processor.memory_limiter.default.input";
+    return `otelcol.receiver.otlp "default" {
   grpc {
-    endpoint = "0.0.0.0:4317"
+    endpoint = ${listen(ports.otlpGrpc)}
   }
   http {
-    endpoint = "0.0.0.0:4318"
+    endpoint = ${listen(ports.otlpHttp)}
+  }
+${all(limiter)}
+}
+
+otelcol.receiver.jaeger "default" {
+  protocols {
+    grpc {
+      endpoint = ${listen(ports.jaegerGrpc)}
+    }
+    thrift_http {
+      endpoint = ${listen(ports.jaegerThriftHttp)}
+    }
+    thrift_compact {
+      endpoint = ${listen(ports.jaegerThriftCompact)}
+    }
   }
   output {
-    metrics = [otelcol.processor.batch.default.input]
-    logs    = [otelcol.processor.batch.default.input]
-    traces  = [otelcol.processor.batch.default.input]
+    traces = [${limiter}]
   }
+}
+
+otelcol.receiver.zipkin "default" {
+  endpoint = ${listen(ports.zipkin)}
+  output {
+    traces = [${limiter}]
+  }
+}
+
+otelcol.processor.memory_limiter "default" {
+  check_interval         = "1s"
+  limit_percentage       = 80
+  spike_limit_percentage = 20
+${all("otelcol.processor.k8sattributes.default.input")}
+}
+
+otelcol.processor.k8sattributes "default" {
+${all("otelcol.processor.batch.default.input")}
 }
 
 otelcol.processor.batch "default" {
@@ -55,13 +255,28 @@ otelcol.exporter.otlphttp "loki" {
 
 otelcol.exporter.prometheus "default" {
   forward_to = [prometheus.remote_write.default.receiver]
+}`;
 }
 
-prometheus.remote_write "default" {
-  endpoint {
-    url            = "${w.prometheus.remoteWriteUrl}"
-    send_exemplars = true
-  }
-}
-`;
+/**
+ * The Alloy configuration. Node-level metrics (node-exporter, kube-state-metrics, kubelet, cAdvisor) are
+ * kube-prometheus-stack's; Alloy's own metrics on its HTTP port are left to a ServiceMonitor. Loki is
+ * single-tenant, so no tenant header. The chart runs this text through Helm `tpl`: it must not contain `{{`.
+ */
+export function alloyConfig(input: AlloyConfigInput): string {
+    const w = input.wiring;
+    const sections = [
+        `logging {
+  level  = "info"
+  format = "logfmt"
+}`,
+        podDiscovery(),
+        podMetrics(w),
+        podLogs(w),
+        ...(collectsEvents(input) ? [kubernetesEvents()] : []),
+        otel(w),
+    ];
+    const text = sections.join("\n\n") + "\n";
+    if (text.includes("{{")) throw new Error("the Alloy configuration must not contain '{{': the chart runs it through Helm tpl");
+    return text;
 }

@@ -14,20 +14,35 @@ export const alloyReceiverPorts = [
     { name: "zipkin", port: ports.zipkin, protocol: "TCP" },
 ] as const;
 
+/** Where Alloy keeps its WAL and read positions, inside the container. */
+export const alloyStoragePath = "/var/lib/alloy/data";
+
 export function alloyValues(s: Settings, w: Wiring) {
     return {
         alloy: {
-            configMap: { create: true, content: alloyConfig({ wiring: w, clustering: s.alloy.clustering }) },
+            configMap: {
+                create: true,
+                content: alloyConfig({ wiring: w, clustering: s.alloy.clustering, nodes: s.cluster.nodes }),
+            },
             clustering: { enabled: s.alloy.clustering },
             enableReporting: false,
             listenPort: ports.alloyHttp,
+            // Log file and event positions survive a restart on the node, so nothing is read twice.
+            storagePath: alloyStoragePath,
             // Container logs are read from the node.
-            mounts: { varlog: true },
+            mounts: { varlog: true, extra: [{ name: "alloy-data", mountPath: alloyStoragePath }] },
             extraPorts: alloyReceiverPorts.map(p => ({ name: p.name, port: p.port, targetPort: p.port, protocol: p.protocol })),
             resources: k8sResources(s.alloy.resources),
         },
         configReloader: { resources: aux("10m", "50Mi", "64Mi", "100m") },
         // One Alloy per node: node-local log files, and a receiver on every node.
-        controller: { type: "daemonset" },
+        controller: {
+            type: "daemonset",
+            // Every node, tainted ones included: a node without Alloy would have its pods neither scraped nor logged.
+            tolerations: [{ operator: "Exists" }],
+            volumes: {
+                extra: [{ name: "alloy-data", hostPath: { path: `/var/lib/alloy-${s.namespace}`, type: "DirectoryOrCreate" } }],
+            },
+        },
     };
 }

@@ -1,7 +1,23 @@
 import { datasourceUids, Wiring } from "./wiring";
 
-/** Grafana datasource provisioning: Prometheus, Loki and Tempo with fixed UIDs. */
+// Grafana expands environment variables in provisioning files: `$$` is a literal `$`. The chart also runs
+// these values through Helm `tpl`, so none may contain `{{`.
+
+/** Exemplar labels carrying a trace id: Tempo's span metrics write `traceID`, OTLP metrics `trace_id`. */
+export const exemplarTraceIdLabels = ["traceID", "trace_id"] as const;
+
+/** Span attribute -> Loki label for trace-to-logs: both Alloy's pod logs and Loki's OTLP logs carry `service_name`. */
+export const traceToLogsTags = [{ key: "service.name", value: "service_name" }];
+
+/** Span attribute -> span-metrics label for trace-to-metrics (Tempo's metrics generator names it `service`). */
+const traceToMetricsTags = [{ key: "service.name", value: "service" }];
+
+/** Trace ids in JSON (`"traceID":"..."`) and logfmt (`trace_id=...`) log lines. */
+export const traceIdInLine = '(?:traceID|traceId|trace_id)"?[:=]\\s*"?(\\w+)';
+
+/** Grafana datasource provisioning: Prometheus, Loki and Tempo with fixed UIDs, linked to each other. */
 export function datasources(w: Wiring) {
+    const toTempo = { datasourceUid: datasourceUids.tempo };
     return [
         {
             name: "Prometheus",
@@ -10,7 +26,10 @@ export function datasources(w: Wiring) {
             access: "proxy",
             url: w.prometheus.url,
             isDefault: true,
-            jsonData: { httpMethod: "POST" },
+            jsonData: {
+                httpMethod: "POST",
+                exemplarTraceIdDestinations: exemplarTraceIdLabels.map(name => ({ name, ...toTempo })),
+            },
         },
         {
             name: "Loki",
@@ -18,6 +37,13 @@ export function datasources(w: Wiring) {
             uid: datasourceUids.loki,
             access: "proxy",
             url: w.loki.gatewayUrl,
+            jsonData: {
+                derivedFields: [
+                    { name: "TraceID", matcherType: "regex", matcherRegex: traceIdInLine, url: "$${__value.raw}", urlDisplayLabel: "View trace", ...toTempo },
+                    // Structured metadata: set by Alloy from JSON logs, and by Loki for OTLP logs.
+                    { name: "trace_id", matcherType: "label", matcherRegex: "trace_id", url: "$${__value.raw}", urlDisplayLabel: "View trace", ...toTempo },
+                ],
+            },
         },
         {
             name: "Tempo",
@@ -25,6 +51,29 @@ export function datasources(w: Wiring) {
             uid: datasourceUids.tempo,
             access: "proxy",
             url: w.tempo.queryUrl,
+            jsonData: {
+                tracesToLogsV2: {
+                    datasourceUid: datasourceUids.loki,
+                    filterByTraceID: true,
+                    spanStartTimeShift: "-5m",
+                    spanEndTimeShift: "5m",
+                    tags: traceToLogsTags,
+                },
+                tracesToMetrics: {
+                    datasourceUid: datasourceUids.prometheus,
+                    spanStartTimeShift: "-5m",
+                    spanEndTimeShift: "5m",
+                    tags: traceToMetricsTags,
+                    queries: [
+                        { name: "Request rate", query: "sum(rate(traces_spanmetrics_calls_total{$$__tags}[5m]))" },
+                        { name: "Error rate", query: 'sum(rate(traces_spanmetrics_calls_total{$$__tags, status_code="STATUS_CODE_ERROR"}[5m]))' },
+                        { name: "p95 latency", query: "histogram_quantile(0.95, sum by (le) (rate(traces_spanmetrics_latency_bucket{$$__tags}[5m])))" },
+                    ],
+                },
+                serviceMap: { datasourceUid: datasourceUids.prometheus },
+                nodeGraph: { enabled: true },
+                lokiSearch: { datasourceUid: datasourceUids.loki },
+            },
         },
     ];
 }

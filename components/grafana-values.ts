@@ -1,4 +1,5 @@
 import { Settings } from "../config";
+import { dashboardSidecar, grafanaDashboards } from "./grafana-dashboards";
 import { datasources } from "./grafana-datasources";
 import { k8sResources } from "./release";
 import { aux } from "./sizes";
@@ -33,11 +34,8 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
             unified_alerting: { enabled: true },
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources(w) } },
-        sidecar: {
-            resources: aux("10m", "64Mi", "128Mi"),
-            // kube-prometheus-stack ships its dashboards as labelled ConfigMaps.
-            dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL"},
-        },
+        ...grafanaDashboards(g),
+        sidecar: { resources: aux("10m", "64Mi", "128Mi"), dashboards: dashboardSidecar },
         ingress: ingress
             ? {
                 enabled: true,
