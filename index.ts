@@ -7,7 +7,7 @@ const stack = new MonitoringStack("monitoring", { settings, secrets, runId: new 
 
 export const {
     namespace,
-    alloyOtlpGrpc, alloyOtlpHttp, alloyMetricsUrl,
+    alloyOtlpGrpc, alloyOtlpHttp, alloyJaegerGrpc, alloyJaegerThriftHttp, alloyJaegerAgent, alloyZipkinUrl, alloyMetricsUrl,
     lokiGatewayUrl, lokiPushUrl, lokiQueryUrl,
     tempoOtlpGrpc, tempoOtlpHttp, tempoJaegerGrpc, tempoJaegerThriftHttp, tempoJaegerAgent, tempoZipkinUrl, tempoQueryUrl,
     prometheusUrl, prometheusRemoteWriteUrl,

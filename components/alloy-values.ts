@@ -35,6 +35,8 @@ export function alloyValues(s: Settings, w: Wiring) {
             resources: k8sResources(s.alloy.resources),
         },
         configReloader: { resources: aux("10m", "50Mi", "64Mi", "100m") },
+        // Alloy's own metrics on 12345, scraped once through the operator (the CRDs come with a managed Prometheus).
+        serviceMonitor: { enabled: s.prometheus.mode === "managed" },
         // One Alloy per node: node-local log files, and a receiver on every node.
         controller: {
             type: "daemonset",

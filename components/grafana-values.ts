@@ -15,6 +15,7 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
         // The password lives in a Secret the program creates; never in values.
         admin: { existingSecret: adminSecretName, userKey: adminSecretKeys.user, passwordKey: adminSecretKeys.password },
         resources: k8sResources(g.resources),
+        serviceMonitor: { enabled: s.prometheus.mode === "managed" },
         // A ReadWriteOnce volume cannot attach to a second pod on another node during a rolling update.
         deploymentStrategy: { type: "Recreate" },
         persistence: {

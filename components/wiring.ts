@@ -43,7 +43,15 @@ export interface Wiring {
         zipkin: string;
         queryUrl: string;
     };
-    alloy: { otlpGrpc: string; otlpHttp: string; metricsUrl: string };
+    alloy: {
+        otlpGrpc: string;
+        otlpHttp: string;
+        jaegerGrpc: string;
+        jaegerThriftHttp: string;
+        jaegerAgent: string;
+        zipkin: string;
+        metricsUrl: string;
+    };
     grafana: { url: string; internalUrl: string };
 }
 
@@ -87,6 +95,10 @@ export function wiring(s: Settings): Wiring {
         alloy: {
             otlpGrpc: `${host(alloy)}:${ports.otlpGrpc}`,
             otlpHttp: http(alloy, ports.otlpHttp),
+            jaegerGrpc: `${host(alloy)}:${ports.jaegerGrpc}`,
+            jaegerThriftHttp: `${http(alloy, ports.jaegerThriftHttp)}/api/traces`,
+            jaegerAgent: `${host(alloy)}:${ports.jaegerThriftCompact}`,
+            zipkin: `${http(alloy, ports.zipkin)}/api/v2/spans`,
             metricsUrl: `${http(alloy, ports.alloyHttp)}/metrics`,
         },
         grafana: {

@@ -272,10 +272,14 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
 
     const a = root.child("alloy");
     const alloy: AlloySettings = {
-        clustering: a.bool("clustering", false),
+        clustering: a.bool("clustering", cluster.nodes > 1),
         resources: resources(a.child("resources"), res("100m", "256Mi", "1", "512Mi")),
     };
     a.done();
+
+    if (cluster.nodes > 1 && !alloy.clustering) {
+        errors.push(`alloy.clustering must be true when cluster.nodes is ${cluster.nodes}: one clustered Alloy collects the Kubernetes events; without clustering every node's Alloy would send each event again`);
+    }
 
     const g = root.child("grafana");
     const gi = g.child("ingress");

@@ -83,6 +83,7 @@ describe("settings", () => {
         ["a bad URL", { prometheus: { mode: "external", url: "prom:9090" } }, 'prometheus.url must be an http(s) URL'],
         ["an ingress without hostname", { grafana: { ingress: { className: "traefik" } } }, "grafana.ingress.hostname is required"],
         ["a structured setting that is not an object", { loki: "SimpleScalable" }, 'loki must be an object, got "SimpleScalable"'],
+        ["several nodes without Alloy clustering", { cluster: { nodes: 3 }, alloy: { clustering: false } }, "alloy.clustering must be true when cluster.nodes is 3"],
         ["a boolean given as a string", { alloy: { clustering: "yes" } }, 'alloy.clustering must be true or false, got "yes"'],
     ];
     for (const [what, raw, message] of cases) {

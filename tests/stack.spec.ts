@@ -156,6 +156,10 @@ describe("the program under mocks", function () {
                     alloyOtlpGrpc: "alloy.monitoring-stack.svc.cluster.local:4317",
                     alloyOtlpHttp: "http://alloy.monitoring-stack.svc.cluster.local:4318",
                     alloyMetricsUrl: "http://alloy.monitoring-stack.svc.cluster.local:12345/metrics",
+                    alloyJaegerGrpc: "alloy.monitoring-stack.svc.cluster.local:14250",
+                    alloyJaegerThriftHttp: "http://alloy.monitoring-stack.svc.cluster.local:14268/api/traces",
+                    alloyJaegerAgent: "alloy.monitoring-stack.svc.cluster.local:6831",
+                    alloyZipkinUrl: "http://alloy.monitoring-stack.svc.cluster.local:9411/api/v2/spans",
                     lokiGatewayUrl: "http://loki-gateway.monitoring-stack.svc.cluster.local:80",
                     lokiPushUrl: "http://loki-gateway.monitoring-stack.svc.cluster.local:80/loki/api/v1/push",
                     lokiQueryUrl: "http://loki-gateway.monitoring-stack.svc.cluster.local:80/loki/api/v1/query",
@@ -250,6 +254,10 @@ describe("the program under mocks", function () {
             }
             assert.equal(runs.dev.release("tempo").inputs.values.serviceMonitor.enabled, true);
             assert.equal(runs.prod.release("tempo").inputs.values.metaMonitoring.serviceMonitor.enabled, true);
+            for (const run of [runs.dev, runs.prod]) {
+                assert.equal(run.release("alloy").inputs.values.serviceMonitor.enabled, true);
+                assert.equal(run.release("grafana").inputs.values.serviceMonitor.enabled, true);
+            }
         });
 
         it("leaves ServiceMonitors off for an external Prometheus (no operator CRDs)", async () => {
