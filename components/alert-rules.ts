@@ -1,0 +1,299 @@
+import { Settings } from "../config";
+import { releaseNames } from "./wiring";
+
+// Alerts on the stack itself: components down, ingestion stopped, Alloy losing data, volumes filling up,
+// compaction and retention stalled. The PrometheusRule is created by Pulumi directly (no Helm tpl), so
+// `{{ $labels.x }}` in annotations reaches Prometheus as written.
+
+export interface StackHealthInput {
+    namespace: string;
+    lokiMode: Settings["loki"]["mode"];
+    tempoMode: Settings["tempo"]["mode"];
+    prometheusMode: Settings["prometheus"]["mode"];
+}
+
+export const stackHealthInput = (s: Settings): StackHealthInput => ({
+    namespace: s.namespace,
+    lokiMode: s.loki.mode,
+    tempoMode: s.tempo.mode,
+    prometheusMode: s.prometheus.mode,
+});
+
+/**
+ * Metrics each component exposes that the rules and the dashboard may use, read from the sources of the
+ * versions deployed (Loki 3.7, Tempo 2.10, Alloy 1.18, Prometheus 3.14). Nothing outside this list may be queried.
+ */
+export const componentMetrics = {
+    // Synthesized by Prometheus for every scrape target.
+    scrape: ["up"],
+    // pkg/loghttp/push/push.go, pkg/validation/validate.go, dskit server, pkg/compactor/metrics.go
+    loki: [
+        "loki_distributor_bytes_received_total",
+        "loki_distributor_lines_received_total",
+        "loki_discarded_samples_total",
+        "loki_request_duration_seconds_count",
+        "loki_boltdb_shipper_compact_tables_operation_last_successful_run_timestamp_seconds",
+        "loki_compactor_apply_retention_last_successful_run_timestamp_seconds",
+    ],
+    // modules/distributor/distributor.go, modules/overrides/discarded_spans.go, dskit server, tempodb/compactor.go, tempodb/tempodb.go
+    tempo: [
+        "tempo_distributor_spans_received_total",
+        "tempo_distributor_bytes_received_total",
+        "tempo_discarded_spans_total",
+        "tempo_request_duration_seconds_count",
+        "tempodb_compaction_errors_total",
+        "tempodb_retention_errors_total",
+    ],
+    // loki.write (internal/component/common/loki/client/metrics.go), prometheus.remote_write, otelcol exporters (alloy-mixin)
+    alloy: [
+        "loki_write_sent_entries_total",
+        "loki_write_dropped_entries_total",
+        "prometheus_remote_storage_samples_total",
+        "prometheus_remote_storage_samples_failed_total",
+        "otelcol_exporter_sent_spans_total",
+        "otelcol_exporter_send_failed_spans_total",
+        "otelcol_exporter_sent_log_records_total",
+        "otelcol_exporter_send_failed_log_records_total",
+        "otelcol_exporter_sent_metric_points_total",
+        "otelcol_exporter_send_failed_metric_points_total",
+    ],
+    // tsdb/head.go, web/web.go (handler="/api/v1/write" is the remote-write receiver)
+    prometheus: ["prometheus_tsdb_head_samples_appended_total", "prometheus_http_requests_total"],
+    // kubelet /metrics, scraped by kube-prometheus-stack's kubelet ServiceMonitor
+    kubelet: ["kubelet_volume_stats_available_bytes", "kubelet_volume_stats_capacity_bytes"],
+} as const;
+
+export const knownMetrics: ReadonlySet<string> = new Set(Object.values(componentMetrics).flat());
+
+/** Also the `app.kubernetes.io/name` label of the component's pods in every chart used. */
+export type Component = "loki" | "tempo" | "alloy" | "grafana" | "prometheus";
+
+export interface ScrapeJobs {
+    /** Every scrape job of each component, as its ServiceMonitor names it. */
+    all: Record<Component, string[]>;
+    lokiDistributor: string;
+    lokiCompactor: string;
+    tempoDistributor: string;
+    tempoCompactor: string;
+}
+
+/**
+ * `job` labels, which follow each chart's ServiceMonitor: Loki and tempo-distributed relabel it to
+ * `<namespace>/<service or component>`; the tempo, alloy and grafana charts and kube-prometheus-stack leave
+ * the Service name.
+ */
+export function scrapeJobs(input: StackHealthInput): ScrapeJobs {
+    const ns = input.namespace;
+    const loki = releaseNames.loki;
+    const single = input.lokiMode === "SingleBinary";
+    const lokiJobs = single ? [`${ns}/${loki}`] : ["write", "read", "backend"].map(t => `${ns}/${loki}-${t}`);
+    const distributed = input.tempoMode === "distributed";
+    const tempoJob = (component: string) => (distributed ? `${ns}/${component}` : releaseNames.tempo);
+    const tempoJobs = distributed
+        ? ["distributor", "ingester", "querier", "query-frontend", "compactor", "metrics-generator"].map(tempoJob)
+        : [releaseNames.tempo];
+    return {
+        all: {
+            loki: lokiJobs,
+            tempo: tempoJobs,
+            alloy: [releaseNames.alloy],
+            grafana: [releaseNames.grafana],
+            prometheus: input.prometheusMode === "managed" ? [`${releaseNames.prometheus}-prometheus`] : [],
+        },
+        lokiDistributor: single ? lokiJobs[0] : `${ns}/${loki}-write`,
+        lokiCompactor: single ? lokiJobs[0] : `${ns}/${loki}-backend`,
+        tempoDistributor: tempoJob("distributor"),
+        tempoCompactor: tempoJob("compactor"),
+    };
+}
+
+/** PersistentVolumeClaim names (regex) of the StatefulSets that keep data on disk. */
+export function volumeClaims(input: StackHealthInput): Partial<Record<Component, string>> {
+    const loki = releaseNames.loki;
+    const tempo = releaseNames.tempo;
+    // The operator names the claim prometheus-<name>-db-prometheus-<name>-<ordinal>.
+    const prom = `prometheus-${releaseNames.prometheus}-prometheus`;
+    return {
+        loki: input.lokiMode === "SingleBinary" ? `storage-${loki}-[0-9]+` : `data-${loki}-(write|backend)-[0-9]+`,
+        tempo: input.tempoMode === "monolithic" ? `storage-${tempo}-[0-9]+` : `data-${tempo}-ingester-[0-9]+`,
+        ...(input.prometheusMode === "managed" ? { prometheus: `${prom}-db-${prom}-[0-9]+` } : {}),
+    };
+}
+
+export const titles: Record<Component, string> = {
+    loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana", prometheus: "Prometheus",
+};
+
+/** `{namespace="…", job=~"…"}` for a set of jobs. */
+export function selector(namespace: string, jobs: string[], extra = ""): string {
+    const job = jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join("|")}"`;
+    return `{namespace="${namespace}", ${job}${extra ? `, ${extra}` : ""}}`;
+}
+
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: { severity: "critical" | "warning" };
+    annotations: { summary: string; description: string; runbook: string };
+}
+
+export interface RuleGroup {
+    name: string;
+    rules: AlertRule[];
+}
+
+/** Annotations may only refer to `{{ $labels.x }}`: the promtool unit tests derive the expected text from that. */
+function rule(alert: string, severity: AlertRule["labels"]["severity"], forDuration: string, expr: string, summary: string, description: string, action: string): AlertRule {
+    return {
+        alert,
+        expr,
+        for: forDuration,
+        labels: { severity },
+        annotations: { summary, description, runbook: `${action} See README.md#${alert.toLowerCase()}` },
+    };
+}
+
+/** failed / (failed + ok); when `ok` was never recorded (nothing ever got through) the ratio is 1. */
+function lossRatio(by: string, failed: string, ok: string): string {
+    const f = `sum by (${by}) (rate(${failed}[5m]))`;
+    return `${f} / (${f} + sum by (${by}) (rate(${ok}[5m])) or ${f})`;
+}
+
+export function alertRules(input: StackHealthInput): { groups: RuleGroup[] } {
+    const ns = input.namespace;
+    const jobs = scrapeJobs(input);
+    const kubectl = `kubectl -n ${ns}`;
+
+    const down = (Object.keys(jobs.all) as Component[])
+        .filter(c => jobs.all[c].length > 0)
+        .map(c => {
+            const absent = jobs.all[c].map(j => `absent(up{namespace="${ns}", job="${j}"})`).join(" or ");
+            return rule(
+                `${titles[c]}Down`, c === "grafana" ? "warning" : "critical", "5m",
+                `up${selector(ns, jobs.all[c])} == 0 or ${absent}`,
+                `${titles[c]} is down or no longer scraped.`,
+                `Scrape job {{ $labels.job }} in {{ $labels.namespace }} has a target down for 5 minutes, or no target at all.`,
+                `Check the pods and their events (${kubectl} get pods -l app.kubernetes.io/name=${c}; ${kubectl} describe pod <pod>) and that the ServiceMonitor exists.`,
+            );
+        });
+
+    // Fires when there was traffic in the last 6h but none in the last 15m; resolves 6h after the last sample.
+    const stopped = (name: string, severity: AlertRule["labels"]["severity"], metric: string, job: string, what: string) => {
+        const sel = `${metric}${selector(ns, [job])}`;
+        return rule(
+            `${name}IngestionStopped`, severity, "5m",
+            `sum by (namespace) (increase(${sel}[6h])) > 0 unless sum by (namespace) (increase(${sel}[15m])) > 0`,
+            `${name} has received no ${what} for 15 minutes.`,
+            `${name} in {{ $labels.namespace }} received ${what} in the last 6 hours but none in the last 15 minutes.`,
+            `Check Alloy's exporters (AlloyLokiWriteFailing, AlloyOtelcolExportFailing), the ${name} distributor logs and network policies.`,
+        );
+    };
+
+    const alloy = selector(ns, jobs.all.alloy);
+    const otelSignals = ["spans", "log_records", "metric_points"];
+    const otelcol = otelSignals
+        .map(s => `label_replace(${lossRatio("namespace, job, instance, component_id", `otelcol_exporter_send_failed_${s}_total${alloy}`, `otelcol_exporter_sent_${s}_total${alloy}`)} > 0.01, "signal", "${s}", "", "")`)
+        .join(" or ");
+
+    const volumes = (Object.entries(volumeClaims(input)) as [Component, string][]).flatMap(([c, claims]) => {
+        const sel = `{namespace="${ns}", persistentvolumeclaim=~"${claims}"}`;
+        const free = `min by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes${sel} / kubelet_volume_stats_capacity_bytes${sel})`;
+        const name = `${titles[c]}VolumeFillingUp`;
+        const action = `Raise the retention or grow the volume (${kubectl} get pvc {{ $labels.persistentvolumeclaim }}); check that compaction and retention run.`;
+        return [
+            rule(name, "warning", "15m", `${free} < 0.10`, `${titles[c]} volume is over 90% full.`,
+                `Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has less than 10% space left.`, action),
+            rule(name, "critical", "5m", `${free} < 0.05`, `${titles[c]} volume is over 95% full.`,
+                `Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has less than 5% space left.`, action),
+        ];
+    });
+
+    const lokiCompactorPods = input.lokiMode === "SingleBinary" ? `${releaseNames.loki}-0` : "-l app.kubernetes.io/component=backend --tail=1000";
+    // The "last successful run" gauges are 0 on instances that do not own the compactor ring.
+    const lokiStalled = (name: string, metric: string, what: string) => {
+        const sel = `${metric}${selector(ns, [jobs.lokiCompactor])}`;
+        return rule(
+            name, "warning", "30m",
+            `min by (namespace) (time() - (${sel} > 0)) > 3 * 3600 or max by (namespace) (max_over_time(${sel}[3h])) == 0`,
+            `Loki ${what} has not succeeded for 3 hours.`,
+            `The Loki compactor in {{ $labels.namespace }} has not completed a ${what} run for more than 3 hours.`,
+            `Read the compactor logs (${kubectl} logs ${lokiCompactorPods} | grep -i compactor) for storage or permission errors.`,
+        );
+    };
+    const tempoCompactorPods = input.tempoMode === "distributed" ? "-l app.kubernetes.io/component=compactor --tail=1000" : `${releaseNames.tempo}-0`;
+    const tempoFailing = (name: string, metric: string, what: string) => {
+        const sel = `${metric}${selector(ns, [jobs.tempoCompactor])}`;
+        return rule(
+            name, "warning", "30m",
+            `sum by (namespace) (increase(${sel}[1h])) > 2 and sum by (namespace) (increase(${sel}[15m])) > 0`,
+            `Tempo ${what} keeps failing.`,
+            `The Tempo compactor in {{ $labels.namespace }} has had repeated ${what} errors for the last hour.`,
+            `Read the compactor logs (${kubectl} logs ${tempoCompactorPods}) for object-storage or disk errors.`,
+        );
+    };
+
+    return {
+        groups: [
+            { name: "monitoring-stack-availability", rules: down },
+            {
+                name: "monitoring-stack-ingestion",
+                rules: [
+                    stopped("Loki", "critical", "loki_distributor_bytes_received_total", jobs.lokiDistributor, "log data"),
+                    stopped("Tempo", "warning", "tempo_distributor_spans_received_total", jobs.tempoDistributor, "spans"),
+                ],
+            },
+            {
+                name: "monitoring-stack-collection",
+                rules: [
+                    rule(
+                        "AlloyLokiWriteFailing", "warning", "15m",
+                        `${lossRatio("namespace, job, instance, component_id, host", `loki_write_dropped_entries_total${alloy}`, `loki_write_sent_entries_total${alloy}`)} > 0.01`,
+                        "Alloy is dropping log entries.",
+                        "Alloy {{ $labels.instance }} ({{ $labels.component_id }}) has dropped more than 1% of its log entries for {{ $labels.host }} for 15 minutes.",
+                        `See the drop reason (loki_write_dropped_entries_total by reason) and Alloy's logs: ${kubectl} logs ds/${releaseNames.alloy}.`,
+                    ),
+                    rule(
+                        "AlloyRemoteWriteFailing", "warning", "15m",
+                        `sum by (namespace, job, instance, component_id, url) (rate(prometheus_remote_storage_samples_failed_total${alloy}[5m])) / sum by (namespace, job, instance, component_id, url) (rate(prometheus_remote_storage_samples_total${alloy}[5m])) > 0.01`,
+                        "Alloy is failing to remote-write samples.",
+                        "Alloy {{ $labels.instance }} ({{ $labels.component_id }}) fails to send more than 1% of its samples to {{ $labels.url }}.",
+                        `Check that Prometheus accepts remote write (enableRemoteWriteReceiver) and Alloy's logs: ${kubectl} logs ds/${releaseNames.alloy}.`,
+                    ),
+                    rule(
+                        "AlloyOtelcolExportFailing", "warning", "15m", otelcol,
+                        "Alloy is failing to export OpenTelemetry data.",
+                        "Alloy {{ $labels.instance }} ({{ $labels.component_id }}) fails to export more than 1% of its {{ $labels.signal }}.",
+                        `Check the exporter's endpoint (Tempo distributor for spans, Loki gateway for logs) and Alloy's logs: ${kubectl} logs ds/${releaseNames.alloy}.`,
+                    ),
+                ],
+            },
+            { name: "monitoring-stack-storage", rules: volumes },
+            {
+                name: "monitoring-stack-maintenance",
+                rules: [
+                    lokiStalled("LokiCompactionNotRunning", "loki_boltdb_shipper_compact_tables_operation_last_successful_run_timestamp_seconds", "compaction"),
+                    lokiStalled("LokiRetentionNotRunning", "loki_compactor_apply_retention_last_successful_run_timestamp_seconds", "retention"),
+                    tempoFailing("TempoCompactionFailing", "tempodb_compaction_errors_total", "compaction"),
+                    tempoFailing("TempoRetentionFailing", "tempodb_retention_errors_total", "retention"),
+                ],
+            },
+        ],
+    };
+}
+
+/** Metric names an expression selects: identifiers outside strings, matchers, ranges and grouping that are not functions or keywords. */
+export function metricNames(expr: string): string[] {
+    const keywords = new Set(["and", "or", "unless", "offset", "bool", "inf", "nan"]);
+    const stripped = expr
+        .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+        .replace(/\{[^}]*\}/g, " ")
+        .replace(/\[[^\]]*\]/g, " ")
+        .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
+    const names = new Set<string>();
+    for (const m of stripped.matchAll(/(?<![0-9.])[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+        const isCall = /^\s*\(/.test(stripped.slice(m.index! + m[0].length));
+        if (!isCall && !keywords.has(m[0].toLowerCase())) names.add(m[0]);
+    }
+    return [...names];
+}

@@ -1,0 +1,96 @@
+// Runs promtool over the generated alert rules: `check rules` on the rule files, then `test rules` with the
+// unit tests in tests/promtool/. Usage: npx ts-node scripts/promtool.ts [work dir]
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { AlertRule, alertRules, StackHealthInput } from "../components/alert-rules";
+
+export const PROMTOOL_INSTALL = "apt-get update && apt-get install -y prometheus";
+export const unitTestDir = path.resolve(__dirname, "../tests/promtool");
+
+/** The two stacks' inputs (Pulumi.dev.yaml, Pulumi.prod.yaml); tests/alert-rules.spec.ts checks they still match. */
+export const stackInputs: Record<"dev" | "prod", StackHealthInput> = {
+    dev: { namespace: "monitoring-stack", lokiMode: "SingleBinary", tempoMode: "monolithic", prometheusMode: "managed" },
+    prod: { namespace: "monitoring-stack", lokiMode: "SimpleScalable", tempoMode: "distributed", prometheusMode: "managed" },
+};
+
+export interface PromtoolResult {
+    ok: boolean;
+    output: string;
+}
+
+export function promtool(args: string[]): PromtoolResult {
+    const r = spawnSync("promtool", args, { encoding: "utf8" });
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+        throw new Error(`promtool is not installed; install it with \`${PROMTOOL_INSTALL}\` (Debian package prometheus provides /usr/bin/promtool)`);
+    }
+    if (r.error) throw r.error;
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+export const ruleFileText = (rules: { groups: unknown[] }) => stringify(rules, { lineWidth: 0 });
+
+interface ExpectedAlert {
+    exp_labels?: Record<string, string>;
+    exp_annotations?: Record<string, string>;
+}
+
+/**
+ * promtool compares annotations exactly. The unit tests state labels only; the annotations each expected
+ * alert must carry are rendered here from its rule, whose templates may only use `{{ $labels.x }}`.
+ */
+export function withExpectedAnnotations(testYaml: string, rules: AlertRule[]): string {
+    const doc = parse(testYaml);
+    for (const t of doc.tests ?? []) {
+        for (const art of t.alert_rule_test ?? []) {
+            for (const exp of (art.exp_alerts ?? []) as ExpectedAlert[]) {
+                if (exp.exp_annotations) continue;
+                const labels = exp.exp_labels ?? {};
+                const matching = rules.filter(r => r.alert === art.alertname && r.labels.severity === labels.severity);
+                if (matching.length !== 1) {
+                    throw new Error(`test "${t.name}": ${matching.length} rules named ${art.alertname} with severity ${labels.severity}`);
+                }
+                exp.exp_annotations = Object.fromEntries(
+                    Object.entries(matching[0].annotations).map(([k, text]) => [k, render(text, labels, `${art.alertname}.${k}`)]),
+                );
+            }
+        }
+    }
+    return stringify(doc, { lineWidth: 0 });
+}
+
+function render(text: string, labels: Record<string, string>, where: string): string {
+    const out = text.replace(/\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g, (_, name: string) => {
+        if (labels[name] === undefined) throw new Error(`${where} refers to label ${name}, which the expected alert lacks`);
+        return labels[name];
+    });
+    if (out.includes("{{")) throw new Error(`${where} uses a template the unit tests cannot render: ${text}`);
+    return out;
+}
+
+/** Writes rules-<stack>.yaml and <stack>.test.yaml (the unit tests with annotations filled in) into `dir`. */
+export function writeRuleTests(dir: string): { rules: Record<string, string>; tests: Record<string, string> } {
+    const rules: Record<string, string> = {};
+    const tests: Record<string, string> = {};
+    for (const [stack, input] of Object.entries(stackInputs)) {
+        const generated = alertRules(input);
+        rules[stack] = path.join(dir, `rules-${stack}.yaml`);
+        fs.writeFileSync(rules[stack], ruleFileText(generated));
+        const unitTests = fs.readFileSync(path.join(unitTestDir, `${stack}.test.yaml`), "utf8");
+        tests[stack] = path.join(dir, `${stack}.test.yaml`);
+        fs.writeFileSync(tests[stack], withExpectedAnnotations(unitTests, generated.groups.flatMap(g => g.rules)));
+    }
+    return { rules, tests };
+}
+
+if (require.main === module) {
+    const dir = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
+    fs.mkdirSync(dir, { recursive: true });
+    const { rules, tests } = writeRuleTests(dir);
+    const results = [promtool(["check", "rules", ...Object.values(rules)]), promtool(["test", "rules", ...Object.values(tests)])];
+    for (const r of results) process.stdout.write(r.output);
+    console.log(`files in ${dir}`);
+    process.exit(results.every(r => r.ok) ? 0 : 1);
+}
