@@ -7,6 +7,7 @@ import { Loki } from "./loki";
 import { stackNamespace } from "./namespace";
 import { NetworkPolicies } from "./network-policies";
 import { Prometheus } from "./prometheus";
+import { SelfMonitoring } from "./self-monitoring";
 import { SmokeTest } from "./smoke-test";
 import { Tempo } from "./tempo";
 import { secretNames, wiring, Wiring } from "./wiring";
@@ -65,6 +66,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const backendOpts = { ...stateful, dependsOn: [this.prometheus, ...(storageSecret ? [storageSecret] : [])] };
         this.loki = new Loki(`${name}-loki`, { settings: s, namespace }, backendOpts);
         this.tempo = new Tempo(`${name}-tempo`, { settings: s, wiring: w, namespace }, backendOpts);
+        // The PrometheusRule needs the operator's CRDs.
+        new SelfMonitoring(`${name}-self-monitoring`, { settings: s, namespace }, { parent: this, dependsOn: [this.prometheus] });
         const dependsOn = [this.prometheus, this.loki, this.tempo];
         this.alloy = new Alloy(`${name}-alloy`, { settings: s, wiring: w, namespace }, { parent: this, dependsOn });
         this.grafana = new Grafana(`${name}-grafana`, { settings: s, wiring: w, namespace }, { ...stateful, dependsOn });

@@ -260,10 +260,24 @@ describe("the program under mocks", function () {
             }
         });
 
+        it("loads the stack's alert rules into Prometheus after its CRDs and ships the health dashboard", () => {
+            for (const run of [runs.dev, runs.prod]) {
+                const rule = run.byType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0];
+                assert.ok(rule.inputs.spec.groups.flatMap((g: any) => g.rules).some((r: any) => r.alert === "LokiIngestionStopped"));
+                const owner = run.resources.find(r => r.urn === rule.parent)!;
+                assert.equal(owner.type, component("SelfMonitoring"));
+                assert.ok(waitsFor(run, owner).includes("kube-prometheus-stack"));
+                const dashboard = run.byType("kubernetes:core/v1:ConfigMap").find(r => r.inputs.metadata.name === "monitoring-stack-health")!;
+                assert.equal(dashboard.inputs.metadata.labels.grafana_dashboard, "1");
+                assert.equal(JSON.parse(dashboard.inputs.data["monitoring-stack-health.json"]).uid, "monitoring-stack-health");
+            }
+        });
+
         it("leaves ServiceMonitors off for an external Prometheus (no operator CRDs)", async () => {
             const run = await runStack("dev", { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } });
             assert.equal(run.release("loki").inputs.values.monitoring.serviceMonitor.enabled, false);
             assert.equal(run.release("tempo").inputs.values.serviceMonitor.enabled, false);
+            assert.equal(run.byType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 0);
         });
     });
 
