@@ -40,7 +40,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const w = (this.wiring = wiring(s));
         const child = { parent: this };
 
-        const ns = stackNamespace(name, s, child);
+        const ns = stackNamespace(name, s, w, child);
         const namespace = (this.namespace = ns.metadata.name);
         const network = s.cluster.networkPolicies ? [new NetworkPolicies(`${name}-network`, { settings: s, namespace }, child)] : [];
 

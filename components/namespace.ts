@@ -1,6 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
+import { resourceQuotaHard } from "./quota";
+import { containerDefaults } from "./sizes";
+import { Wiring } from "./wiring";
 
 /**
  * Pod Security admission: node-exporter (host network, PID and paths) and Alloy (the node's /var/log) need
@@ -12,13 +15,7 @@ export const podSecurityLabels = {
     "pod-security.kubernetes.io/audit": "baseline",
 } as const;
 
-/** Defaults for any container started in the namespace without requests or limits. */
-export const containerDefaults = {
-    defaultRequest: { cpu: "50m", memory: "64Mi" },
-    default: { cpu: "500m", memory: "256Mi" },
-} as const;
-
-export function stackNamespace(name: string, s: Settings, opts: pulumi.CustomResourceOptions) {
+export function stackNamespace(name: string, s: Settings, w: Wiring, opts: pulumi.CustomResourceOptions) {
     const ns = new k8s.core.v1.Namespace(
         `${name}-namespace`,
         { metadata: { name: s.namespace, labels: { ...podSecurityLabels } } },
@@ -27,6 +24,11 @@ export function stackNamespace(name: string, s: Settings, opts: pulumi.CustomRes
     new k8s.core.v1.LimitRange(
         `${name}-limits`,
         { metadata: { name: "container-defaults", namespace: ns.metadata.name }, spec: { limits: [{ type: "Container", ...containerDefaults }] } },
+        opts,
+    );
+    new k8s.core.v1.ResourceQuota(
+        `${name}-quota`,
+        { metadata: { name: "monitoring-stack", namespace: ns.metadata.name }, spec: { hard: resourceQuotaHard(s, w) } },
         opts,
     );
     return ns;

@@ -11,3 +11,9 @@ export const pvc = (size: string, storageClass?: string) => ({
         resources: { requests: { storage: size } },
     },
 });
+
+/** Defaults for any container started in the namespace without requests or limits (the LimitRange). */
+export const containerDefaults = {
+    defaultRequest: { cpu: "50m", memory: "64Mi" },
+    default: { cpu: "500m", memory: "256Mi" },
+} as const;

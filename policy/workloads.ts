@@ -1,7 +1,7 @@
 // Where each chart takes the `resources` of every container it runs, and which of them it renders for the
 // given values. Read from the chart templates (loki 18.11.0, tempo 2.2.4, tempo-distributed 2.26.2 and 3.x,
 // alloy 1.11.1, grafana 12.11.1, kube-prometheus-stack 88.5.3 with kube-state-metrics and node-exporter).
-import { get, isEmpty, majorVersion, on, Release, Values } from "./release";
+import { get, isEmpty, majorVersion, on, Release, Values } from "./values";
 
 export interface Workload {
     /** What runs there, for the message: "the gateway's access-log exporter". */
@@ -18,6 +18,11 @@ export interface Workload {
     noResourcesKey?: boolean;
     /** A Helm test hook: it runs on `helm test`, not on install. */
     test?: boolean;
+    /**
+     * How many of these containers run at once: a count, one per node (DaemonSet), or "once" for Jobs, init
+     * containers and test pods, which do not stay. The footprint adds these up.
+     */
+    instances: number | "node" | "once";
 }
 
 type Path = string[];
@@ -42,18 +47,20 @@ function replicas(v: Values, component: Path, chartDefault: number): number {
 }
 
 /** The first non-empty block, as the charts' `coalesce` does. */
-function coalesce(v: Values, what: string, paths: Path[]): Workload {
+function coalesce(v: Values, what: string, paths: Path[], instances: Workload["instances"]): Workload {
     const found = paths.find(p => !isEmpty(get(v, p)));
     return {
         what,
+        instances,
         path: paths[0],
         resources: found ? get(v, found) : undefined,
         ...(found && found !== paths[0] ? { from: found } : {}),
     };
 }
 
-const plain = (v: Values, what: string, path: Path, chartDefault?: Values): Workload => ({
+const plain = (v: Values, what: string, path: Path, instances: Workload["instances"], chartDefault?: Values): Workload => ({
     what,
+    instances,
     path,
     resources: merge(chartDefault, get(v, path)),
 });
@@ -108,7 +115,7 @@ export function lokiTargets(r: Release): { component: string; replicas: number }
 }
 
 function lokiCache(v: Values, path: Path, what: string, allocatedMemory: number): Workload {
-    const w = plain(v, what, [...path, "resources"]);
+    const w = plain(v, what, [...path, "resources"], replicas(v, path, 1));
     if (!isEmpty(w.resources)) return w;
     // Empty resources: the memcached template computes requests and a memory limit from allocatedMemory/CPU.
     const memory = `${Math.round(Number(get(v, [...path, "allocatedMemory"]) ?? allocatedMemory) * 1.2)}Mi`;
@@ -121,19 +128,24 @@ function loki(r: Release): Workload[] {
     const out: Workload[] = [];
     const targets = lokiTargets(r);
     for (const t of targets) {
-        out.push(coalesce(v, `the ${t.component} target`, [[t.component, "resources"], ["defaults", "resources"], ["loki", "resources"]]));
+        out.push(coalesce(v, `the ${t.component} target`, [[t.component, "resources"], ["defaults", "resources"], ["loki", "resources"]], t.replicas));
     }
     const sidecarDefault = (c: string) => c === "singleBinary" || c === "backend";
-    if (on(v, ["sidecar", "rules", "enabled"], true) && targets.some(t => on(v, [t.component, "sidecar"], sidecarDefault(t.component)))) {
-        out.push(plain(v, "the rules sidecar", ["sidecar", "resources"]));
+    const withSidecar = targets.filter(t => on(v, [t.component, "sidecar"], sidecarDefault(t.component)));
+    if (on(v, ["sidecar", "rules", "enabled"], true) && withSidecar.length) {
+        out.push(plain(v, "the rules sidecar", ["sidecar", "resources"], withSidecar.reduce((n, t) => n + t.replicas, 0)));
     }
-    if (on(v, ["gateway", "enabled"], true) && replicas(v, ["gateway"], 1) > 0) {
-        out.push(coalesce(v, "the gateway (nginx)", [["gateway", "resources"], ["defaults", "resources"]]));
+    const gateways = replicas(v, ["gateway"], 1);
+    if (on(v, ["gateway", "enabled"], true) && gateways > 0) {
+        out.push(coalesce(v, "the gateway (nginx)", [["gateway", "resources"], ["defaults", "resources"]], gateways));
         if (on(v, ["gateway", "metrics", "enabled"], true)) {
-            out.push(plain(v, "the gateway's access-log exporter", ["gateway", "metrics", "resources"]));
+            out.push(plain(v, "the gateway's access-log exporter", ["gateway", "metrics", "resources"], gateways));
         }
     }
-    if (on(v, ["lokiCanary", "enabled"], true)) out.push(plain(v, "the canary DaemonSet", ["lokiCanary", "resources"]));
+    if (on(v, ["lokiCanary", "enabled"], true)) {
+        const canaries = get(v, ["lokiCanary", "kind"]) === "Deployment" ? replicas(v, ["lokiCanary"], 1) : "node";
+        out.push(plain(v, "the canary DaemonSet", ["lokiCanary", "resources"], canaries));
+    }
     if (on(v, ["memcached", "enabled"], true)) {
         const caches = [
             { path: ["chunksCache"], what: "the chunks cache (memcached)", enabled: true, memory: 8192 },
@@ -142,16 +154,17 @@ function loki(r: Release): Workload[] {
         ].filter(c => on(v, [...c.path, "enabled"], c.enabled) && replicas(v, c.path, 1) > 0);
         for (const c of caches) out.push(lokiCache(v, c.path, c.what, c.memory));
         if (caches.length && on(v, ["memcachedExporter", "enabled"], true)) {
-            out.push(plain(v, "the memcached exporter of each cache", ["memcachedExporter", "resources"]));
+            const pods = caches.reduce((n, c) => n + replicas(v, c.path, 1), 0);
+            out.push(plain(v, "the memcached exporter of each cache", ["memcachedExporter", "resources"], pods));
         }
     }
     if (on(v, ["test", "enabled"], true) && on(v, ["lokiCanary", "enabled"], true)) {
-        out.push({ what: "the Helm test pod", path: ["test"], offSwitch: ["test", "enabled"], noResourcesKey: true, test: true });
+        out.push({ what: "the Helm test pod", path: ["test"], offSwitch: ["test", "enabled"], noResourcesKey: true, test: true, instances: "once" });
     }
     if (on(v, ["minio", "enabled"], false)) {
-        out.push(plain(v, "the bundled MinIO", ["minio", "resources"], { requests: { cpu: "100m", memory: "128Mi" } }));
+        out.push(plain(v, "the bundled MinIO", ["minio", "resources"], replicas(v, ["minio"], 1), { requests: { cpu: "100m", memory: "128Mi" } }));
     }
-    if (on(v, ["tableManager", "enabled"], false)) out.push(plain(v, "the table manager", ["tableManager", "resources"]));
+    if (on(v, ["tableManager", "enabled"], false)) out.push(plain(v, "the table manager", ["tableManager", "resources"], 1));
     return out;
 }
 
@@ -159,8 +172,9 @@ function loki(r: Release): Workload[] {
 
 function tempoMonolithic(r: Release): Workload[] {
     const v = r.values;
-    const out = [plain(v, "Tempo", ["tempo", "resources"])];
-    if (on(v, ["tempoQuery", "enabled"], false)) out.push(plain(v, "the tempo-query sidecar", ["tempoQuery", "resources"]));
+    const pods = replicas(v, [], 1);
+    const out = [plain(v, "Tempo", ["tempo", "resources"], pods)];
+    if (on(v, ["tempoQuery", "enabled"], false)) out.push(plain(v, "the tempo-query sidecar", ["tempoQuery", "resources"], pods));
     return out;
 }
 
@@ -189,24 +203,27 @@ export function tempoComponents(r: Release): { component: string; replicas: numb
 
 function tempoDistributed(r: Release): Workload[] {
     const v = r.values;
-    const out = tempoComponents(r).map(c =>
-        coalesce(v, `the ${c.component}`, [[c.component, "resources"], ["tempo", "resources"], ["defaults", "resources"]]));
+    const components = tempoComponents(r);
+    const out = components.map(c =>
+        coalesce(v, `the ${c.component}`, [[c.component, "resources"], ["tempo", "resources"], ["defaults", "resources"]], c.replicas));
     const caches = [
         { key: "memcached", enabled: true },
         { key: "memcachedBloom", enabled: false },
         { key: "memcachedParquetFooter", enabled: false },
         { key: "memcachedFrontendSearch", enabled: false },
     ].filter(c => on(v, [c.key, "enabled"], c.enabled));
-    for (const c of caches) out.push(plain(v, `the ${c.key} cache`, [c.key, "resources"]));
+    for (const c of caches) out.push(plain(v, `the ${c.key} cache`, [c.key, "resources"], replicas(v, [c.key], 1)));
     if (caches.length && on(v, ["memcachedExporter", "enabled"], false)) {
-        out.push(plain(v, "the memcached exporter of each cache", ["memcachedExporter", "resources"]));
+        const pods = caches.reduce((n, c) => n + replicas(v, [c.key], 1), 0);
+        out.push(plain(v, "the memcached exporter of each cache", ["memcachedExporter", "resources"], pods));
     }
     if (on(v, ["queryFrontend", "query", "enabled"], false)) {
-        out.push(plain(v, "the tempo-query (Jaeger UI) container", ["queryFrontend", "query", "resources"]));
+        const frontends = components.find(c => c.component === "queryFrontend")?.replicas ?? 1;
+        out.push(plain(v, "the tempo-query (Jaeger UI) container", ["queryFrontend", "query", "resources"], frontends));
     }
-    if (on(v, ["gateway", "enabled"], false)) out.push(plain(v, "the gateway (nginx)", ["gateway", "resources"]));
+    if (on(v, ["gateway", "enabled"], false)) out.push(plain(v, "the gateway (nginx)", ["gateway", "resources"], replicas(v, ["gateway"], 1)));
     if (on(v, ["minio", "enabled"], false)) {
-        out.push(plain(v, "the bundled MinIO", ["minio", "resources"], { requests: { cpu: "100m", memory: "128Mi" } }));
+        out.push(plain(v, "the bundled MinIO", ["minio", "resources"], replicas(v, ["minio"], 1), { requests: { cpu: "100m", memory: "128Mi" } }));
     }
     return out;
 }
@@ -216,9 +233,10 @@ function tempoDistributed(r: Release): Workload[] {
 function alloy(r: Release): Workload[] {
     const v = r.values;
     // The legacy `agent` section is merged over `alloy` (agent wins).
-    const out: Workload[] = [{ what: "Alloy", path: ["alloy", "resources"], resources: merge(get(v, ["alloy", "resources"]), get(v, ["agent", "resources"])) }];
+    const pods = (get(v, ["controller", "type"]) ?? "daemonset") === "daemonset" ? "node" : replicas(v, ["controller"], 1);
+    const out: Workload[] = [{ what: "Alloy", instances: pods, path: ["alloy", "resources"], resources: merge(get(v, ["alloy", "resources"]), get(v, ["agent", "resources"])) }];
     if (on(v, ["configReloader", "enabled"], true)) {
-        out.push(plain(v, "the config reloader", ["configReloader", "resources"], { requests: { cpu: "10m", memory: "50Mi" } }));
+        out.push(plain(v, "the config reloader", ["configReloader", "resources"], pods, { requests: { cpu: "10m", memory: "50Mi" } }));
     }
     return out;
 }
@@ -226,17 +244,19 @@ function alloy(r: Release): Workload[] {
 const GRAFANA_SIDECARS = ["dashboards", "datasources", "alerts", "notifiers", "plugins"];
 
 function grafana(v: Values): Workload[] {
-    const out = [plain(v, "Grafana", ["resources"])];
+    const pods = replicas(v, [], 1);
+    const out = [plain(v, "Grafana", ["resources"], pods)];
     if (on(v, ["persistence", "enabled"], false) && on(v, ["initChownData", "enabled"], true)) {
-        out.push(plain(v, "the init-chown-data init container", ["initChownData", "resources"]));
+        out.push(plain(v, "the init-chown-data init container", ["initChownData", "resources"], "once"));
     }
-    if (!isEmpty(v.dashboards)) out.push(plain(v, "the download-dashboards init container", ["downloadDashboards", "resources"]));
-    if (GRAFANA_SIDECARS.some(s => on(v, ["sidecar", s, "enabled"], false))) {
-        out.push(plain(v, "every sidecar and its init variant (one shared key)", ["sidecar", "resources"]));
+    if (!isEmpty(v.dashboards)) out.push(plain(v, "the download-dashboards init container", ["downloadDashboards", "resources"], "once"));
+    const sidecars = GRAFANA_SIDECARS.filter(s => on(v, ["sidecar", s, "enabled"], false)).length;
+    if (sidecars > 0) {
+        out.push(plain(v, "every sidecar and its init variant (one shared key)", ["sidecar", "resources"], sidecars * pods));
     }
-    if (on(v, ["imageRenderer", "enabled"], false)) out.push(plain(v, "the image renderer", ["imageRenderer", "resources"]));
+    if (on(v, ["imageRenderer", "enabled"], false)) out.push(plain(v, "the image renderer", ["imageRenderer", "resources"], replicas(v, ["imageRenderer"], 1)));
     if (on(v, ["testFramework", "enabled"], true)) {
-        out.push({ ...plain(v, "the Helm test pod", ["testFramework", "resources"]), test: true, offSwitch: ["testFramework", "enabled"] });
+        out.push({ ...plain(v, "the Helm test pod", ["testFramework", "resources"], "once"), test: true, offSwitch: ["testFramework", "enabled"] });
     }
     return out;
 }
@@ -244,29 +264,32 @@ function grafana(v: Values): Workload[] {
 function kubePrometheusStack(r: Release): Workload[] {
     const v = r.values;
     const out: Workload[] = [];
-    const add = (enabled: boolean, what: string, path: Path) => enabled && out.push(plain(v, what, path));
+    const add = (enabled: boolean, what: string, path: Path, instances: Workload["instances"]) =>
+        enabled && out.push(plain(v, what, path, instances));
     const operator = on(v, ["prometheusOperator", "enabled"], true);
     const webhooks = ["prometheusOperator", "admissionWebhooks"];
-    add(operator, "the Prometheus operator", ["prometheusOperator", "resources"]);
+    const prometheus = on(v, ["prometheus", "enabled"], true) ? replicas(v, ["prometheus", "prometheusSpec"], 1) : 0;
+    const alertmanager = on(v, ["alertmanager", "enabled"], true) ? replicas(v, ["alertmanager", "alertmanagerSpec"], 1) : 0;
+    add(operator, "the Prometheus operator", ["prometheusOperator", "resources"], 1);
     // Handed to the operator as flags; it applies them to the config-reloader of Prometheus and Alertmanager.
-    add(operator, "the config-reloader sidecars", ["prometheusOperator", "prometheusConfigReloader", "resources"]);
+    add(operator, "the config-reloader sidecars", ["prometheusOperator", "prometheusConfigReloader", "resources"], prometheus + alertmanager);
     add(operator && on(v, [...webhooks, "enabled"], true) && on(v, [...webhooks, "patch", "enabled"], true)
-        && !on(v, [...webhooks, "certManager", "enabled"], false), "the admission-webhook create/patch Jobs", [...webhooks, "patch", "resources"]);
-    add(operator && on(v, [...webhooks, "deployment", "enabled"], false), "the admission-webhook Deployment", [...webhooks, "deployment", "resources"]);
-    add(on(v, ["prometheus", "enabled"], true), "Prometheus", ["prometheus", "prometheusSpec", "resources"]);
-    add(!isEmpty(get(v, ["prometheus", "prometheusSpec", "thanos"])), "the Thanos sidecar", ["prometheus", "prometheusSpec", "thanos", "resources"]);
-    add(on(v, ["alertmanager", "enabled"], true), "Alertmanager", ["alertmanager", "alertmanagerSpec", "resources"]);
-    add(on(v, ["thanosRuler", "enabled"], false), "the Thanos ruler", ["thanosRuler", "thanosRulerSpec", "resources"]);
-    add(on(v, ["crds", "upgradeJob", "enabled"], false), "the CRD upgrade Job", ["crds", "upgradeJob", "resources"]);
-    for (const [flag, chart, what] of [
-        ["kubeStateMetrics", "kube-state-metrics", "kube-state-metrics"],
-        ["nodeExporter", "prometheus-node-exporter", "node-exporter"],
-    ]) {
+        && !on(v, [...webhooks, "certManager", "enabled"], false), "the admission-webhook create/patch Jobs", [...webhooks, "patch", "resources"], "once");
+    add(operator && on(v, [...webhooks, "deployment", "enabled"], false), "the admission-webhook Deployment", [...webhooks, "deployment", "resources"], 1);
+    add(prometheus > 0, "Prometheus", ["prometheus", "prometheusSpec", "resources"], prometheus);
+    add(!isEmpty(get(v, ["prometheus", "prometheusSpec", "thanos"])), "the Thanos sidecar", ["prometheus", "prometheusSpec", "thanos", "resources"], prometheus);
+    add(alertmanager > 0, "Alertmanager", ["alertmanager", "alertmanagerSpec", "resources"], alertmanager);
+    add(on(v, ["thanosRuler", "enabled"], false), "the Thanos ruler", ["thanosRuler", "thanosRulerSpec", "resources"], 1);
+    add(on(v, ["crds", "upgradeJob", "enabled"], false), "the CRD upgrade Job", ["crds", "upgradeJob", "resources"], "once");
+    for (const [flag, chart, what, instances] of [
+        ["kubeStateMetrics", "kube-state-metrics", "kube-state-metrics", replicas(v, ["kube-state-metrics"], 1)],
+        ["nodeExporter", "prometheus-node-exporter", "node-exporter", "node"],
+    ] as const) {
         if (!on(v, [flag, "enabled"], true)) continue;
-        add(true, what, [chart, "resources"]);
-        add(on(v, [chart, "kubeRBACProxy", "enabled"], false), `the kube-rbac-proxy of ${what}`, [chart, "kubeRBACProxy", "resources"]);
+        add(true, what, [chart, "resources"], instances);
+        add(on(v, [chart, "kubeRBACProxy", "enabled"], false), `the kube-rbac-proxy of ${what}`, [chart, "kubeRBACProxy", "resources"], instances);
     }
-    add(on(v, ["windowsMonitoring", "enabled"], false), "the Windows exporter", ["prometheus-windows-exporter", "resources"]);
+    add(on(v, ["windowsMonitoring", "enabled"], false), "the Windows exporter", ["prometheus-windows-exporter", "resources"], "node");
     if (on(v, ["grafana", "enabled"], true)) out.push(...prefixed(["grafana"], grafana(v.grafana ?? {})));
     return out;
 }

@@ -293,6 +293,14 @@ describe("the program under mocks", function () {
             }
         });
 
+        it("sizes a ResourceQuota from the releases' footprint with headroom", () => {
+            const hard = (run: Run) => run.byType("kubernetes:core/v1:ResourceQuota")[0].inputs.spec.hard;
+            // dev: 920m / 2531Mi requested by the releases (see `npm run render -- dev`), times 1.5.
+            assert.deepEqual(hard(runs.dev), { "requests.cpu": "1380m", "requests.memory": "3797Mi", "limits.cpu": "13050m", "limits.memory": "8834Mi" });
+            // prod: DaemonSets count three times (cluster.nodes), SimpleScalable and distributed pods twice.
+            assert.equal(hard(runs.prod)["requests.cpu"], "7890m");
+        });
+
         it("protects the namespace and the stateful releases in prod only", () => {
             const protectedNames = (run: Run) => run.resources.filter(r => r.protect).map(r => r.name).sort();
             assert.deepEqual(protectedNames(runs.dev), []);
