@@ -1,0 +1,78 @@
+// The README is part of the product: its reference tables are held to the code.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { alertRules, stackHealthInput } from "../components/alert-rules";
+import { defaultVersions } from "../components/charts";
+import { secretKeys } from "../config";
+import { parseSettings } from "../config/settings";
+import { render } from "../scripts/render";
+import { root, runStack } from "./harness";
+import { allSettings, fullConfig } from "./settings-catalog";
+
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+
+function section(title: string): string {
+    const start = readme.indexOf(`\n## ${title}\n`);
+    assert.ok(start >= 0, `README has no "## ${title}" section`);
+    const end = readme.indexOf("\n## ", start + 1);
+    return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** The backticked keys in the first cell of every table row of a section. */
+function documentedKeys(title: string): Set<string> {
+    const keys = section(title).split("\n")
+        .filter(l => l.startsWith("| `"))
+        .flatMap(l => [...l.split("|")[1].matchAll(/`([^`]+)`/g)].map(m => m[1]));
+    return new Set(keys);
+}
+
+describe("README", function () {
+    this.timeout(60000);
+
+    it("documents every setting the program reads, and no other", () => {
+        const documented = documentedKeys("Configuration reference");
+        const settings = allSettings();
+        const real = new Set([...settings.keys(), ...Object.values(secretKeys)]);
+        const covered = (key: string) => documented.has(key) || [...documented].some(d => settings.get(d) === "object" && key.startsWith(`${d}.`) && d.split(".").length > 1);
+        const missing = [...real].filter(k => !covered(k));
+        assert.deepEqual(missing, [], "settings missing from the configuration reference");
+        assert.deepEqual([...documented].filter(d => !real.has(d)), [], "documented keys that are not settings");
+    });
+
+    it("lists every stack output, and no other", async () => {
+        const run = await runStack("dev");
+        const documented = documentedKeys("Outputs");
+        assert.deepEqual([...documented].sort(), Object.keys(run.outputs).sort());
+    });
+
+    it("states the footprint that the render prints", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const summary = await render(stack, fs.mkdtempSync(path.join(os.tmpdir(), "readme-")));
+            const [, reqCpu, reqMem, limCpu, limMem, storage] = /^total\s+(\S+)\/(\S+)\s+(\S+)\/(\S+)\s+(\S+)/m.exec(summary)!;
+            const row = section("Footprint").split("\n").find(l => l.startsWith(`| ${stack} `));
+            assert.ok(row, `no footprint row for ${stack}`);
+            assert.deepEqual(row!.split("|").slice(2, 7).map(c => c.trim()), [reqCpu, reqMem, limCpu, limMem, storage]);
+        }
+    });
+
+    it("has a runbook section for every alert of both stacks", () => {
+        for (const stack of ["dev", "prod"]) {
+            const raw = stack === "prod" ? fullConfig() : {};
+            const rules = alertRules(stackHealthInput(parseSettings(raw, defaultVersions))).groups.flatMap(g => g.rules);
+            for (const r of rules) assert.match(readme, new RegExp(`^### ${r.alert}$`, "m"), `no section for ${r.alert}`);
+        }
+    });
+
+    it("shows the two commands and the sections a new user needs", () => {
+        assert.match(readme, /npm ci && npm test/);
+        assert.match(readme, /pulumi up -s dev/);
+        assert.match(readme, /```mermaid/);
+        for (const title of ["Prerequisites", "Quick start", "Configuration reference", "Outputs", "Operations", "Policy pack", "Stack alerts"]) section(title);
+        for (const heading of ["### Upgrading", "### Troubleshooting"]) assert.ok(readme.includes(`\n${heading}\n`), heading);
+        for (const problem of ["another operation is in progress", "no org id", "ServiceMonitors not picked up", "Pods Pending for storage"]) {
+            assert.ok(section("Operations").includes(problem), problem);
+        }
+    });
+});
