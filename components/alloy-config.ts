@@ -28,6 +28,16 @@ function podDiscovery(): string {
 }`;
 }
 
+/** The namespace and pod labels that metrics and logs of a pod share. */
+const podIdentity = `  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }`;
+
 // Pods annotated prometheus.io/scrape: "true", honouring prometheus.io/port, /path and /scheme. Targets of
 // one pod's container ports collapse to one after the address rewrite: the scrape pool drops duplicates.
 function podMetrics(w: Wiring): string {
@@ -59,14 +69,7 @@ function podMetrics(w: Wiring): string {
     replacement   = "$1:$2"
     target_label  = "__address__"
   }
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
+${podIdentity}
 }
 
 prometheus.scrape "pods" {
@@ -88,14 +91,7 @@ prometheus.remote_write "default" {
 function podLogs(w: Wiring): string {
     return `discovery.relabel "pod_logs" {
   targets = discovery.kubernetes.pods.targets
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
+${podIdentity}
   rule {
     source_labels = ["__meta_kubernetes_pod_container_name"]
     target_label  = "container"

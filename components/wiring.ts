@@ -30,34 +30,36 @@ export const datasourceUids = { prometheus: "prometheus", loki: "loki", tempo: "
 /** Secrets the program creates for the charts to reference. */
 export const secretNames = { grafanaAdmin: "grafana-admin", objectStorage: "object-storage" } as const;
 
+/** The trace and telemetry receivers a Service offers (Alloy, and Tempo's ingest Service). */
+export interface Receivers {
+    otlpGrpc: string;
+    otlpHttp: string;
+    jaegerGrpc: string;
+    jaegerThriftHttp: string;
+    jaegerAgent: string;
+    zipkin: string;
+}
+
 export interface Wiring {
     namespace: string;
     prometheus: { url: string; remoteWriteUrl: string };
     loki: { gatewayUrl: string; pushUrl: string; queryUrl: string; otlpUrl: string };
-    tempo: {
-        otlpGrpc: string;
-        otlpHttp: string;
-        jaegerGrpc: string;
-        jaegerThriftHttp: string;
-        jaegerAgent: string;
-        zipkin: string;
-        queryUrl: string;
-    };
-    alloy: {
-        otlpGrpc: string;
-        otlpHttp: string;
-        jaegerGrpc: string;
-        jaegerThriftHttp: string;
-        jaegerAgent: string;
-        zipkin: string;
-        metricsUrl: string;
-    };
+    tempo: Receivers & { queryUrl: string };
+    alloy: Receivers & { metricsUrl: string };
     grafana: { url: string; internalUrl: string };
 }
 
 export function wiring(s: Settings): Wiring {
     const host = (service: string) => `${service}.${s.namespace}.svc.${s.cluster.domain}`;
     const http = (service: string, port: number) => `http://${host(service)}:${port}`;
+    const receivers = (service: string): Receivers => ({
+        otlpGrpc: `${host(service)}:${ports.otlpGrpc}`,
+        otlpHttp: http(service, ports.otlpHttp),
+        jaegerGrpc: `${host(service)}:${ports.jaegerGrpc}`,
+        jaegerThriftHttp: `${http(service, ports.jaegerThriftHttp)}/api/traces`,
+        jaegerAgent: `${host(service)}:${ports.jaegerThriftCompact}`,
+        zipkin: `${http(service, ports.zipkin)}/api/v2/spans`,
+    });
 
     // kube-prometheus-stack truncates its fullname to 26 characters; the release sets fullnameOverride to this.
     const promUrl = s.prometheus.mode === "managed" ? http(`${releaseNames.prometheus}-prometheus`, ports.prometheus) : s.prometheus.url!;
@@ -70,7 +72,6 @@ export function wiring(s: Settings): Wiring {
     const ingest = distributed ? `${releaseNames.tempo}-distributor` : releaseNames.tempo;
     const query = distributed ? `${releaseNames.tempo}-query-frontend` : releaseNames.tempo;
 
-    const alloy = releaseNames.alloy;
     const grafanaInternal = http(releaseNames.grafana, ports.grafana);
     const ingress = s.grafana.ingress;
 
@@ -83,24 +84,8 @@ export function wiring(s: Settings): Wiring {
             queryUrl: `${gateway}/loki/api/v1/query`,
             otlpUrl: `${gateway}/otlp`,
         },
-        tempo: {
-            otlpGrpc: `${host(ingest)}:${ports.otlpGrpc}`,
-            otlpHttp: http(ingest, ports.otlpHttp),
-            jaegerGrpc: `${host(ingest)}:${ports.jaegerGrpc}`,
-            jaegerThriftHttp: `${http(ingest, ports.jaegerThriftHttp)}/api/traces`,
-            jaegerAgent: `${host(ingest)}:${ports.jaegerThriftCompact}`,
-            zipkin: `${http(ingest, ports.zipkin)}/api/v2/spans`,
-            queryUrl: http(query, ports.tempoHttp),
-        },
-        alloy: {
-            otlpGrpc: `${host(alloy)}:${ports.otlpGrpc}`,
-            otlpHttp: http(alloy, ports.otlpHttp),
-            jaegerGrpc: `${host(alloy)}:${ports.jaegerGrpc}`,
-            jaegerThriftHttp: `${http(alloy, ports.jaegerThriftHttp)}/api/traces`,
-            jaegerAgent: `${host(alloy)}:${ports.jaegerThriftCompact}`,
-            zipkin: `${http(alloy, ports.zipkin)}/api/v2/spans`,
-            metricsUrl: `${http(alloy, ports.alloyHttp)}/metrics`,
-        },
+        tempo: { ...receivers(ingest), queryUrl: http(query, ports.tempoHttp) },
+        alloy: { ...receivers(releaseNames.alloy), metricsUrl: `${http(releaseNames.alloy, ports.alloyHttp)}/metrics` },
         grafana: {
             url: ingress ? `${ingress.clusterIssuer ? "https" : "http"}://${ingress.hostname}` : grafanaInternal,
             internalUrl: grafanaInternal,
