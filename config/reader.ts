@@ -174,13 +174,3 @@ export class Reader {
         this.errors.push(message);
     }
 }
-
-/** Parses a Kubernetes quantity to a number (cores or bytes) for comparisons and sums. */
-export function parseQuantity(q: string): number {
-    const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q);
-    if (!m) throw new ConfigError(`not a Kubernetes quantity: ${JSON.stringify(q)}`);
-    const unit: Record<string, number> = {
-        "": 1, m: 1e-3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
-    };
-    return Number(m[1]) * unit[m[2] ?? ""];
-}

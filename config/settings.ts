@@ -1,4 +1,5 @@
-import { ConfigError, DNS_LABEL, HOSTNAME, parseQuantity, Reader, SEMVER, Trace } from "./reader";
+import { quantity } from "../policy/parse";
+import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
 import { ChartKey, chartKeys } from "../components/charts";
 
 export interface Resources {
@@ -110,7 +111,7 @@ function resources(r: Reader, dflt: Resources): Resources {
     for (const kind of ["cpu", "memory"] as const) {
         const request = out.requests[kind];
         const limit = out.limits[kind];
-        if (limit !== undefined && parseQuantity(request) > parseQuantity(limit)) {
+        if (limit !== undefined && quantity(request)! > quantity(limit)!) {
             r.error(`${r.path}.requests.${kind} (${request}) must not exceed ${r.path}.limits.${kind} (${limit})`);
         }
     }
