@@ -4,12 +4,12 @@ import { k8sResources } from "./release";
 import { aux } from "./sizes";
 import { ports, Wiring } from "./wiring";
 
-/** Every receiver Alloy listens on, exposed on its Service with the right protocol. */
+/** Every receiver Alloy listens on, exposed on its Service with the right protocol (names: at most 15 characters). */
 export const alloyReceiverPorts = [
     { name: "otlp-grpc", port: ports.otlpGrpc, protocol: "TCP" },
     { name: "otlp-http", port: ports.otlpHttp, protocol: "TCP" },
     { name: "jaeger-grpc", port: ports.jaegerGrpc, protocol: "TCP" },
-    { name: "jaeger-thrift-http", port: ports.jaegerThriftHttp, protocol: "TCP" },
+    { name: "jaeger-http", port: ports.jaegerThriftHttp, protocol: "TCP" },
     { name: "jaeger-compact", port: ports.jaegerThriftCompact, protocol: "UDP" },
     { name: "zipkin", port: ports.zipkin, protocol: "TCP" },
 ] as const;

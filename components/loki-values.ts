@@ -1,6 +1,6 @@
 import { Settings } from "../config";
 import { k8sResources } from "./release";
-import { aux } from "./sizes";
+import { aux, hardAntiAffinity } from "./sizes";
 import { secretNames } from "./wiring";
 
 /** Credentials reach Loki as environment variables from the object-storage Secret; the config refers to them. */
@@ -8,9 +8,9 @@ export const s3EnvRefs = { accessKeyId: "${AWS_ACCESS_KEY_ID}", secretAccessKey:
 
 /**
  * Pod anti-affinity for a replicated target: hard (one pod per node) while the nodes suffice, otherwise
- * preferred, so that more replicas than nodes still schedule. Lists replace the chart's hard default whole.
+ * preferred, so that every pod still schedules. Lists replace the chart's hard default whole.
  */
-export function lokiAntiAffinity(component: string, replicas: number, nodes: number) {
+export function lokiAntiAffinity(component: string, replicas: number, nodes: number, surges = false) {
     const term = {
         labelSelector: {
             matchLabels: {
@@ -21,7 +21,7 @@ export function lokiAntiAffinity(component: string, replicas: number, nodes: num
         },
         topologyKey: "kubernetes.io/hostname",
     };
-    const hard = replicas <= nodes;
+    const hard = hardAntiAffinity(replicas, nodes, surges);
     return {
         podAntiAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: hard ? [term] : [],
@@ -113,7 +113,13 @@ export function lokiValues(s: Settings) {
             ...target("backend", l.replicas.backend),
             persistence: { volumeClaimsEnabled: true, size: l.persistenceSize, storageClass, ...keepVolumes },
         },
-        gateway: { replicas: 1, resources: aux("20m", "32Mi", "128Mi"), metrics: { resources: aux("10m", "16Mi", "64Mi") } },
+        gateway: {
+            replicas: 1,
+            // A Deployment that surges: with one node, the chart's hard anti-affinity would block every update.
+            affinity: lokiAntiAffinity("gateway", 1, s.cluster.nodes, true),
+            resources: aux("20m", "32Mi", "128Mi"),
+            metrics: { resources: aux("10m", "16Mi", "64Mi") },
+        },
         chunksCache: cache(l.chunksCacheMb),
         resultsCache: cache(l.resultsCacheMb),
         memcachedExporter: { resources: aux("10m", "16Mi", "64Mi") },

@@ -4,6 +4,12 @@ import { k8sResources } from "./release";
 export const aux = (cpu: string, memory: string, memoryLimit: string, cpuLimit = "200m") =>
     k8sResources({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
 
+/**
+ * Whether one pod per node can be required: the nodes must hold every replica, and for a Deployment that
+ * rolls out by surging also the extra pod of a rolling update.
+ */
+export const hardAntiAffinity = (replicas: number, nodes: number, surges: boolean) => (surges ? replicas < nodes : replicas <= nodes);
+
 export const pvc = (size: string, storageClass?: string) => ({
     spec: {
         ...(storageClass ? { storageClassName: storageClass } : {}),

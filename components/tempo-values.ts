@@ -1,6 +1,6 @@
 import { Settings } from "../config";
 import { k8sResources } from "./release";
-import { aux } from "./sizes";
+import { aux, hardAntiAffinity } from "./sizes";
 import { ports, releaseNames, secretNames, Wiring } from "./wiring";
 
 export const generatorProcessors = ["service-graphs", "span-metrics"] as const;
@@ -50,13 +50,16 @@ export function tempoMonolithicValues(s: Settings, w: Wiring) {
     };
 }
 
-/** tempo-distributed affinity is a string run through tpl: hard anti-affinity while nodes suffice, else preferred. */
-export function tempoAntiAffinity(component: string, replicas: number, nodes: number): string {
+/**
+ * tempo-distributed affinity is a string run through tpl: hard anti-affinity while the nodes suffice (for the
+ * Deployments, also for the surge pod of a rolling update), else preferred.
+ */
+export function tempoAntiAffinity(component: string, replicas: number, nodes: number, surges: boolean): string {
     const term = {
         labelSelector: { matchLabels: { "app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": releaseNames.tempo, "app.kubernetes.io/component": component } },
         topologyKey: "kubernetes.io/hostname",
     };
-    const podAntiAffinity = replicas <= nodes
+    const podAntiAffinity = hardAntiAffinity(replicas, nodes, surges)
         ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
         : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
     return JSON.stringify({ podAntiAffinity });
@@ -71,7 +74,8 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
     const component = (name: string, replicas: number) => ({
         replicas,
         resources,
-        affinity: tempoAntiAffinity(name, replicas, s.cluster.nodes),
+        // The ingester is a StatefulSet; the other components are Deployments that surge.
+        affinity: tempoAntiAffinity(name, replicas, s.cluster.nodes, name !== "ingester"),
         podDisruptionBudget: { enabled: true },
     });
     return {

@@ -206,7 +206,7 @@ function checkReceivers(p: Parsed): void {
         "otlp-grpc": listen(only(otlp, "grpc")),
         "otlp-http": listen(only(otlp, "http")),
         "jaeger-grpc": listen(only(jaeger, "grpc")),
-        "jaeger-thrift-http": listen(only(jaeger, "thrift_http")),
+        "jaeger-http": listen(only(jaeger, "thrift_http")),
         "jaeger-compact": listen(only(jaeger, "thrift_compact")),
         zipkin: listen(p.component("otelcol.receiver.zipkin", "default")),
     };

@@ -244,6 +244,10 @@ describe("the program under mocks", function () {
         });
 
         it("clusters Alloy", () => assert.equal(values("alloy").alloy.clustering.enabled, true));
+
+        it("names every Alloy port within Kubernetes' 15 characters (the chart uses the name for the container port)", () => {
+            for (const p of values("alloy").alloy.extraPorts) assert.match(p.name, /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, p.name);
+        });
     });
 
     describe("self-monitoring", () => {
@@ -325,6 +329,25 @@ describe("the program under mocks", function () {
             for (const t of ["read", "write", "backend"]) assert.deepEqual(loki[t].podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
             const tempo = runs.prod.release("tempo").inputs.values;
             for (const c of ["ingester", "distributor", "querier", "queryFrontend"]) assert.equal(tempo[c].podDisruptionBudget.enabled, true, c);
+        });
+    });
+
+    describe("scheduling", () => {
+        const required = (affinity: any) => (typeof affinity === "string" ? JSON.parse(affinity) : affinity).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution?.length > 0;
+
+        it("keeps one surging gateway schedulable on a single node, and spreads it where nodes allow", () => {
+            assert.equal(required(runs.dev.release("loki").inputs.values.gateway.affinity), false);
+            assert.equal(required(runs.prod.release("loki").inputs.values.gateway.affinity), true);
+        });
+
+        it("softens Tempo's anti-affinity when the nodes cannot hold every replica plus a surge pod", async () => {
+            const run = await runStack("prod", { cluster: { storageClass: "longhorn", nodes: 2 } });
+            const v = run.release("tempo").inputs.values;
+            assert.equal(required(v.ingester.affinity), true, "a StatefulSet does not surge: 2 ingesters fit 2 nodes");
+            assert.equal(required(v.distributor.affinity), false, "2 distributors and a surge pod do not fit 2 nodes");
+            assert.equal(required(runs.prod.release("tempo").inputs.values.distributor.affinity), true);
+            const loki = run.release("loki").inputs.values;
+            assert.equal(required(loki.write.affinity), true);
         });
     });
 
