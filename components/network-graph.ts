@@ -44,6 +44,8 @@ export const groups = {
     operator: { selector: { app: `${releaseNames.prometheus}-operator` } },
     kubeStateMetrics: { selector: { "app.kubernetes.io/name": "kube-state-metrics" } },
     smokeTest: { selector: { "app.kubernetes.io/name": "monitoring-smoke-test" } },
+    // cert-manager's HTTP-01 solver pods for Grafana's certificate run in this namespace.
+    acmeSolver: { selector: { "acme.cert-manager.io/http01-solver": "true" } },
 } satisfies Record<string, Group>;
 
 export type GroupName = keyof typeof groups;
@@ -52,6 +54,7 @@ export const containerPorts = {
     lokiHttp: 3100, lokiGrpc: 9095, memberlist: 7946, lokiGateway: 8080, lokiGatewayMetrics: 4040, lokiCanary: 3500,
     memcachedExporter: 9150, tempoHttp: ports.tempoHttp, grafana: 3000, prometheus: ports.prometheus, configReloader: 8080,
     alertmanager: 9093, alertmanagerCluster: 9094, operator: 10250, kubeStateMetrics: 8080, kubeStateMetricsSelf: 8081,
+    acmeSolver: 8089,
 } as const;
 
 /** The flows of the design, for the components this stack installs. */
@@ -59,6 +62,13 @@ export function flows(s: Settings): Flow[] {
     const c = containerPorts;
     const managed = s.prometheus.mode === "managed";
     const receivers: Port[] = alloyReceiverPorts.map(p => ({ port: p.port, protocol: p.protocol }));
+    // The backend URLs in the stack outputs, for applications that query or push directly.
+    const backendClients: Flow[] = [
+        { from: { anyNamespace: true }, to: "loki", ports: tcp(c.lokiGateway), why: "applications use the Loki gateway (lokiPushUrl, lokiQueryUrl)" },
+        { from: { anyNamespace: true }, to: "tempo", ports: [...receivers, ...tcp(c.tempoHttp)], why: "applications use Tempo's receivers (the same ports as Alloy's) and query API" },
+        { from: { anyNamespace: true }, to: "alloy", ports: tcp(ports.alloyHttp), why: "applications read Alloy's own metrics (alloyMetricsUrl)" },
+        ...(managed ? [{ from: { anyNamespace: true }, to: "prometheus", ports: tcp(c.prometheus), why: "applications query or remote-write to Prometheus" } satisfies Flow] : []),
+    ];
     const list: Flow[] = [
         { from: { anyNamespace: true }, to: "alloy", ports: receivers, why: "applications send telemetry to Alloy" },
         { from: { group: "alloy" }, to: "loki", ports: tcp(c.lokiGateway), why: "Alloy pushes logs through the Loki gateway" },
@@ -73,6 +83,10 @@ export function flows(s: Settings): Flow[] {
         { from: { group: "tempo" }, to: "tempo", ports: [], why: "Tempo's own gRPC, memberlist and cache traffic" },
         { from: { group: "alloy" }, to: "alloy", ports: tcp(ports.alloyHttp), why: "Alloy clustering gossip" },
         { from: { namespace: s.cluster.ingressNamespace }, to: "grafana", ports: tcp(c.grafana), why: "the ingress controller serves Grafana" },
+        ...(s.grafana.ingress?.clusterIssuer
+            ? [{ from: { namespace: s.cluster.ingressNamespace }, to: "acmeSolver", ports: tcp(c.acmeSolver), why: "the ingress controller forwards the ACME HTTP-01 challenge for Grafana's certificate" } satisfies Flow]
+            : []),
+        ...(s.cluster.exposeBackends ? backendClients : []),
         ...(s.smokeTest
             ? [
                 { from: { group: "smokeTest" }, to: "tempo", ports: tcp(c.tempoHttp), why: "the smoke test reads its trace back" },

@@ -77,6 +77,8 @@ export interface Settings {
         ingressNamespace: string;
         /** Port the Kubernetes API answers on after Service translation (6443 on K3s/kubeadm, 443 on most managed clusters). */
         apiServerPort: number;
+        /** Let every namespace reach Loki, Tempo and Prometheus directly (their URLs are stack outputs); otherwise only Alloy's receivers. */
+        exposeBackends: boolean;
     };
     /** Protect the namespace and the stateful releases from `pulumi destroy` and replacement. */
     protect: boolean;
@@ -150,6 +152,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         networkPolicies: c.bool("networkPolicies", true),
         ingressNamespace: c.string("ingressNamespace", "kube-system", { pattern: DNS_LABEL, expected: 'a namespace name like "kube-system"' }),
         apiServerPort: c.int("apiServerPort", 6443, 1, 65535),
+        exposeBackends: c.bool("exposeBackends", false),
     };
     c.done();
 

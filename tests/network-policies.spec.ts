@@ -108,6 +108,25 @@ describe("network policies", () => {
         assert.deepEqual(inNamespace, [groups.loki.selector, groups.tempo.selector, groups.prometheus.selector]);
     });
 
+    it("lets applications use the exported backend URLs only with cluster.exposeBackends", () => {
+        const open = networkPolicySpecs(settings({ cluster: { exposeBackends: true } }));
+        for (const [g, port] of [["loki", 8080], ["tempo", 4317], ["tempo", 3200], ["prometheus", 9090], ["alloy", 12345]] as [GroupName, number][]) {
+            assert.equal(allowed(specs, appPod, podOf(g), { port, protocol: "TCP" }), false, `closed: ${g}:${port}`);
+            assert.ok(allowed(open, appPod, podOf(g), { port, protocol: "TCP" }), `open: ${g}:${port}`);
+        }
+        assert.ok(allowed(open, appPod, podOf("tempo"), { port: 6831, protocol: "UDP" }));
+        assert.equal(allowed(open, appPod, podOf("loki"), { port: 3100, protocol: "TCP" }), false, "Loki's own ports stay closed");
+        assert.equal(allowed(open, appPod, podOf("grafana"), { port: 3000, protocol: "TCP" }), false);
+    });
+
+    it("lets the ingress controller reach cert-manager's HTTP-01 solver when Grafana's certificate comes from a ClusterIssuer", () => {
+        const solver: Pod = { namespace: NS, labels: { "acme.cert-manager.io/http01-solver": "true" } };
+        const tls = networkPolicySpecs(settings({ grafana: { ingress: { hostname: "grafana.example.com", clusterIssuer: "letsencrypt" } } }));
+        assert.ok(allowed(tls, ingressPod, solver, { port: 8089, protocol: "TCP" }));
+        assert.equal(allowed(tls, appPod, solver, { port: 8089, protocol: "TCP" }), false);
+        assert.equal(allowed(specs, ingressPod, solver, { port: 8089, protocol: "TCP" }), false, "no certificate, no solver flow");
+    });
+
     it("drops the Prometheus flows for an external Prometheus and lets Grafana reach it", () => {
         const raw = { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } };
         const external = networkPolicySpecs(settings(raw));
@@ -120,7 +139,8 @@ describe("network policies", () => {
         for (const stack of ["dev", "prod"]) {
             const run = await runStack(stack);
             const created = run.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
-            assert.deepEqual(created.map(r => r.inputs.metadata.name).sort(), networkPolicySpecs(settings()).map(p => p.name).sort());
+            const raw = stack === "prod" ? { grafana: { ingress: { hostname: "grafana.techcasa.io", clusterIssuer: "letsencrypt-prod" } } } : {};
+            assert.deepEqual(created.map(r => r.inputs.metadata.name).sort(), networkPolicySpecs(settings(raw)).map(p => p.name).sort());
             assert.ok(created.every(r => r.inputs.metadata.namespace === NS));
         }
         const off = await runStack("dev", { cluster: { storageClass: "local-path", nodes: 1, networkPolicies: false } });
