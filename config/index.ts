@@ -11,6 +11,8 @@ export interface Secrets {
     objectStorage?: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
 }
 
+const SAFE_CREDENTIAL = /^[A-Za-z0-9/+=._~-]+$/;
+
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 
 /** Structured values arrive JSON-encoded; a plain string (a namespace) does not parse and stays a string. */
@@ -37,6 +39,15 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
         throw new ConfigError(
             `objectStorage is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing: ` +
                 `set ${missing.length > 1 ? "them" : "it"} with \`pulumi config set --secret ${missing[0]} <value>\``,
+        );
+    }
+    // Loki and Tempo expand the variables into their YAML config before parsing it: a character YAML gives a
+    // meaning to (": ", " #", a leading "*") would break them at start-up. The value itself is never shown.
+    const unsafe = Object.values(secretKeys).filter(k => !SAFE_CREDENTIAL.test(config.get(k) ?? ""));
+    if (unsafe.length > 0) {
+        throw new ConfigError(
+            `${unsafe.join(" and ")} may only contain letters, digits and / + = . _ ~ - (Loki and Tempo read the ` +
+                "credentials into their YAML configuration by environment expansion); the value is not shown",
         );
     }
     return {

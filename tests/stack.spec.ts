@@ -375,6 +375,12 @@ describe("configuration errors stop the program", () => {
         assert.match(message, /pulumi config set --secret objectStorageAccessKeyId/);
     });
 
+    it("refuses credentials that would break Loki's and Tempo's YAML after expansion, without showing them", async () => {
+        const message = await configError("prod", {}, { objectStorageAccessKeyId: "AKIAEXAMPLE", objectStorageSecretAccessKey: "abc: #def" });
+        assert.match(message, /^objectStorageSecretAccessKey may only contain letters, digits and \/ \+ = \. _ ~ -/);
+        assert.doesNotMatch(message, /abc: #def/);
+    });
+
     it("refuses an external Prometheus without its URL", async () => {
         const message = await configError("dev", { prometheus: { mode: "external" } });
         assert.match(message, /prometheus\.url is required when prometheus\.mode is "external"/);
