@@ -8,7 +8,7 @@ import { Wiring } from "./wiring";
 
 export const smokeTestScript = () => fs.readFileSync(path.join(__dirname, "smoke-test.sh"), "utf8");
 
-export const smokeTestImage = "docker.io/curlimages/curl:8.21.0";
+const smokeTestImage = "docker.io/curlimages/curl:8.21.0";
 
 export interface SmokeTestArgs {
     wiring: Wiring;

@@ -3,7 +3,7 @@ import { k8sResources } from "./release";
 import { aux, hardAntiAffinity } from "./sizes";
 import { ports, releaseNames, secretNames, Wiring } from "./wiring";
 
-export const generatorProcessors = ["service-graphs", "span-metrics"] as const;
+const generatorProcessors = ["service-graphs", "span-metrics"] as const;
 
 /** Metrics generator: service graphs and span metrics written to Prometheus with exemplars. */
 function remoteWrite(w: Wiring) {

@@ -46,7 +46,7 @@ export interface Wiring {
     loki: { gatewayUrl: string; pushUrl: string; queryUrl: string; otlpUrl: string };
     tempo: Receivers & { queryUrl: string };
     alloy: Receivers & { metricsUrl: string };
-    grafana: { url: string; internalUrl: string };
+    grafana: { url: string };
 }
 
 export function wiring(s: Settings): Wiring {
@@ -86,9 +86,6 @@ export function wiring(s: Settings): Wiring {
         },
         tempo: { ...receivers(ingest), queryUrl: http(query, ports.tempoHttp) },
         alloy: { ...receivers(releaseNames.alloy), metricsUrl: `${http(releaseNames.alloy, ports.alloyHttp)}/metrics` },
-        grafana: {
-            url: ingress ? `${ingress.clusterIssuer ? "https" : "http"}://${ingress.hostname}` : grafanaInternal,
-            internalUrl: grafanaInternal,
-        },
+        grafana: { url: ingress ? `${ingress.clusterIssuer ? "https" : "http"}://${ingress.hostname}` : grafanaInternal },
     };
 }
