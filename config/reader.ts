@@ -120,9 +120,10 @@ export class Reader {
         return v as T;
     }
 
-    duration(key: string, dflt: string, kind: "go" | "prometheus"): string {
-        const [pattern, example] = kind === "go" ? [GO_DURATION, "744h"] : [PROM_DURATION, "30d"];
+    /** `grammar`: Go's time.ParseDuration (Tempo) or Prometheus' model.Duration (Prometheus, Loki's limits). */
+    duration(key: string, dflt: string, grammar: "go" | "prometheus", example: string): string {
         this.trace(this.key(key), "duration");
+        const pattern = grammar === "go" ? GO_DURATION : PROM_DURATION;
         return this.string(key, dflt, { pattern, expected: `a duration like "${example}"` });
     }
 

@@ -44,6 +44,8 @@ describe("settings", () => {
         assert.equal(parse({ objectStorage, loki: { mode: "SimpleScalable", replicas: { write: 3 } } }).loki.replicationFactor, 3);
     });
 
+    it("accepts days for Loki's retention, as Loki does", () => assert.equal(parse({ loki: { retention: "31d" } }).loki.retention, "31d"));
+
     it("overrides one chart version per stack", () => {
         const s = parse({ charts: { loki: "18.12.0" } });
         assert.equal(s.charts.loki, "18.12.0");
@@ -57,6 +59,8 @@ describe("settings", () => {
 
     const cases: [string, RawConfig, string][] = [
         ["a malformed Go duration", { loki: { retention: "31 days" } }, 'loki.retention must be a duration like "744h", got "31 days"'],
+        ["a fractional Loki duration (Loki parses a Prometheus duration)", { loki: { retention: "1.5h" } }, 'loki.retention must be a duration like "744h", got "1.5h"'],
+        ["days for Tempo (Go durations have none)", { tempo: { retention: "30d" } }, 'tempo.retention must be a duration like "720h", got "30d"'],
         ["a malformed Prometheus duration", { prometheus: { retention: "30 days" } }, 'prometheus.retention must be a duration like "30d", got "30 days"'],
         ["an unknown mode", { loki: { mode: "Distributed" } }, 'loki.mode must be one of "SingleBinary", "SimpleScalable", got "Distributed"'],
         ["a near-miss mode", { tempo: { mode: "distributd" } }, '(did you mean "distributed"?)'],
