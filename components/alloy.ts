@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { alloyValues } from "./alloy-values";
+import { alloyValues } from "../plan/releases/alloy";
 import { helmRelease } from "./release";
-import { releaseNames, Wiring } from "./wiring";
+import { releaseNames, Wiring } from "../plan/wiring";
 
 export interface AlloyArgs {
     settings: Settings;

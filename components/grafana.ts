@@ -2,9 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Settings } from "../config";
-import { adminSecretKeys, grafanaValues } from "./grafana-values";
+import { adminSecretKeys, grafanaValues } from "../plan/releases/grafana";
 import { helmRelease } from "./release";
-import { releaseNames, secretNames, Wiring } from "./wiring";
+import { releaseNames, secretNames, Wiring } from "../plan/wiring";
 
 export interface GrafanaArgs {
     settings: Settings;

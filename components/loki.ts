@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { lokiValues } from "./loki-values";
+import { lokiValues } from "../plan/releases/loki";
 import { helmRelease } from "./release";
-import { releaseNames } from "./wiring";
+import { releaseNames } from "../plan/wiring";
 
 export interface LokiArgs {
     settings: Settings;

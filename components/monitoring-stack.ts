@@ -10,7 +10,7 @@ import { Prometheus } from "./prometheus";
 import { SelfMonitoring } from "./self-monitoring";
 import { SmokeTest } from "./smoke-test";
 import { Tempo } from "./tempo";
-import { secretNames, wiring, Wiring } from "./wiring";
+import { secretNames, wiring, Wiring } from "../plan/wiring";
 
 export interface MonitoringStackArgs {
     settings: Settings;

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { resourceQuotaHard } from "./quota";
-import { containerDefaults } from "./sizes";
-import { Wiring } from "./wiring";
+import { resourceQuotaHard } from "../plan/guardrails/quota";
+import { containerDefaults } from "../plan/sizes";
+import { Wiring } from "../plan/wiring";
 
 /**
  * Pod Security admission: node-exporter (host network, PID and paths) and Alloy (the node's /var/log) need

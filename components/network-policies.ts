@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { Flow, flows, grafanaEgressPorts, GroupName, groups, Port, Source } from "./network-graph";
+import { Flow, flows, grafanaEgressPorts, GroupName, groups, Port, Source } from "../plan/guardrails/network-graph";
 
 export interface PolicySpec {
     name: string;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { prometheusValues } from "./prometheus-values";
+import { prometheusValues } from "../plan/releases/prometheus";
 import { helmRelease } from "./release";
-import { releaseNames } from "./wiring";
+import { releaseNames } from "../plan/wiring";
 
 export interface PrometheusArgs {
     settings: Settings;

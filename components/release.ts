@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ChartKey, charts } from "./charts";
+import { ChartKey, charts } from "../charts/table";
 
 export interface ReleaseArgs {
     chart: ChartKey;
@@ -29,10 +29,4 @@ export function helmRelease(args: ReleaseArgs, opts: pulumi.CustomResourceOption
         },
         { deleteBeforeReplace: true, ...opts },
     );
-}
-
-/** Kubernetes resources block from settings (CPU limit only when set). */
-export function k8sResources(r: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }) {
-    const limits: Record<string, string> = r.limits.cpu ? { cpu: r.limits.cpu, memory: r.limits.memory } : { memory: r.limits.memory };
-    return { requests: { ...r.requests }, limits };
 }

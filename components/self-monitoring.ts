@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
-import { alertRules, stackHealthInput } from "./alert-rules";
-import { healthDashboard, healthDashboardUid } from "./health-dashboard";
+import { alertRules, stackHealthInput } from "../plan/telemetry/alert-rules";
+import { healthDashboard, healthDashboardUid } from "../plan/telemetry/health-dashboard";
 
 export interface SelfMonitoringArgs {
     settings: Settings;

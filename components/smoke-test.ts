@@ -2,11 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { groups } from "./network-graph";
-import { aux } from "./sizes";
-import { Wiring } from "./wiring";
+import { groups } from "../plan/guardrails/network-graph";
+import { aux } from "../plan/sizes";
+import { Wiring } from "../plan/wiring";
 
-export const smokeTestScript = () => fs.readFileSync(path.join(__dirname, "smoke-test.sh"), "utf8");
+export const smokeTestScript = () => fs.readFileSync(path.join(__dirname, "../plan/smoke-test.sh"), "utf8");
 
 const smokeTestImage = "docker.io/curlimages/curl:8.21.0";
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config";
 import { helmRelease } from "./release";
-import { tempoDistributedValues, tempoMonolithicValues } from "./tempo-values";
-import { releaseNames, Wiring } from "./wiring";
+import { tempoDistributedValues, tempoMonolithicValues } from "../plan/releases/tempo";
+import { releaseNames, Wiring } from "../plan/wiring";
 
 export interface TempoArgs {
     settings: Settings;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { defaultVersions } from "../components/charts";
+import { defaultVersions } from "../charts/table";
 import { ConfigError } from "./reader";
 import { parseSettings, RawConfig, Settings, settingKeys } from "./settings";
 

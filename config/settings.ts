@@ -1,6 +1,6 @@
-import { quantity } from "../policy/parse";
+import { quantity } from "../charts/units";
 import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
-import { ChartKey, chartKeys } from "../components/charts";
+import { ChartKey, chartKeys } from "../charts/table";
 
 export interface Resources {
     requests: { cpu: string; memory: string };

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, forReleases, get, isEmpty, label, majorVersion, on, pathText, Release, releaseOf, Values } from "./release";
-import { lokiShape, lokiTargets, tempoComponents } from "./workloads";
+import { lokiShape, lokiTargets, tempoComponents } from "../charts/workloads";
 
 const replicasSchema: PolicyConfigSchema = {
     properties: {

@@ -2,9 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationArgs, validateResourceOfType,
 } from "@pulumi/policy";
-import { Release, releaseOf } from "./values";
+import { Release, releaseOf } from "../charts/values";
 
-export * from "./values";
+export * from "../charts/values";
 
 /** Validation of helm.v3.Release resources, optionally only for the given charts. */
 export function forReleases(

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { quantity } from "./parse";
+import { quantity } from "../charts/units";
 import { configOf, get, label, pathText, releaseOf } from "./release";
-import { chartWorkloads } from "./workloads";
+import { chartWorkloads } from "../charts/workloads";
 
 const schema: PolicyConfigSchema = {
     properties: {

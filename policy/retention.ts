@@ -1,5 +1,5 @@
 import { PolicyConfigSchema, ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { goDurationHours, promDurationHours } from "./parse";
+import { goDurationHours, promDurationHours } from "../charts/units";
 import { configOf, forReleases, get, label, majorVersion, on, pathText, Release } from "./release";
 
 interface Bounds {

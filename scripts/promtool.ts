@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { AlertRule, alertRules, StackHealthInput } from "../components/alert-rules";
+import { AlertRule, alertRules, StackHealthInput } from "../plan/telemetry/alert-rules";
 
 export const PROMTOOL_INSTALL = "apt-get update && apt-get install -y prometheus";
 export const unitTestDir = path.resolve(__dirname, "../tests/promtool");

@@ -4,9 +4,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { footprint, formatCpu, formatMemory, Footprint, sum } from "../components/footprint";
-import { containerDefaults } from "../components/sizes";
-import { quantity } from "../policy/parse";
+import { footprint, formatCpu, formatMemory, Footprint, sum } from "../plan/guardrails/footprint";
+import { containerDefaults } from "../plan/sizes";
+import { quantity } from "../charts/units";
 import { root, Run, runStack, stackConfig } from "../tests/harness";
 
 /** Stand-ins for the secret config: they reach only the object-storage Secret, never a values file. */

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { alertRules, AlertRule, knownMetrics, metricNames, stackHealthInput, StackHealthInput } from "../components/alert-rules";
-import { defaultVersions } from "../components/charts";
+import { alertRules, AlertRule, knownMetrics, metricNames, stackHealthInput, StackHealthInput } from "../plan/telemetry/alert-rules";
+import { defaultVersions } from "../charts/table";
 import { parseSettings, RawConfig } from "../config";
 import { promtool, PROMTOOL_INSTALL, stackInputs, unitTestDir, writeRuleTests } from "../scripts/promtool";
 

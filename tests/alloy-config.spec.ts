@@ -4,10 +4,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { defaultVersions } from "../components/charts";
-import { alloyConfig, AlloyConfigInput } from "../components/alloy-config";
-import { alloyReceiverPorts } from "../components/alloy-values";
-import { wiring, Wiring } from "../components/wiring";
+import { defaultVersions } from "../charts/table";
+import { alloyConfig, AlloyConfigInput } from "../plan/telemetry/alloy-config";
+import { alloyReceiverPorts } from "../plan/releases/alloy";
+import { wiring, Wiring } from "../plan/wiring";
 import { parseSettings, Settings } from "../config/settings";
 import { PROJECT, Run, runStack, stackConfig } from "./harness";
 

@@ -1,6 +1,6 @@
 // Every setting, every kind of bad value: each is refused with a message that names the key.
 import { strict as assert } from "assert";
-import { defaultVersions } from "../components/charts";
+import { defaultVersions } from "../charts/table";
 import { Kind } from "../config/reader";
 import { parseSettings, RawConfig } from "../config/settings";
 import { allSettings, fullConfig } from "./settings-catalog";

@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { alloyConfig } from "../components/alloy-config";
-import { defaultVersions } from "../components/charts";
-import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } from "../components/grafana-datasources";
-import { datasourceUids, wiring } from "../components/wiring";
+import { alloyConfig } from "../plan/telemetry/alloy-config";
+import { defaultVersions } from "../charts/table";
+import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } from "../plan/telemetry/datasources";
+import { datasourceUids, wiring } from "../plan/wiring";
 import { parseSettings } from "../config/settings";
 import { Run, runStack } from "./harness";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { defaultVersions } from "../components/charts";
-import { containerPorts, Flow, flows, GroupName, groups, Port } from "../components/network-graph";
+import { defaultVersions } from "../charts/table";
+import { containerPorts, Flow, flows, GroupName, groups, Port } from "../plan/guardrails/network-graph";
 import { networkPolicySpecs, PolicySpec } from "../components/network-policies";
-import { ports } from "../components/wiring";
+import { ports } from "../plan/wiring";
 import { parseSettings, RawConfig } from "../config/settings";
 import { runStack } from "./harness";
 

@@ -1,7 +1,7 @@
 // Each policy as a unit on fake validation arguments: a passing case and every failure mode.
 import { strict as assert } from "assert";
 import { reconcile, Resource, validate } from "../policy/in-process";
-import { goDurationHours, promDurationHours, quantity } from "../policy/parse";
+import { goDurationHours, promDurationHours, quantity } from "../charts/units";
 import {
     chartRepository, chartVersionPinned, lokiRetention, noPlaintextCredentials, policies, productionIngressTls,
     productionPersistence, productionReplicas, prometheusRetention, releaseNameFixed, resourceLimits, tempoRetention,

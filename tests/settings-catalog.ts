@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { defaultVersions } from "../components/charts";
+import { defaultVersions } from "../charts/table";
 import { Kind } from "../config/reader";
 import { parseSettings } from "../config/settings";
 import { PROJECT, root } from "./harness";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { defaultVersions } from "../components/charts";
+import { defaultVersions } from "../charts/table";
 import { parseSettings, RawConfig } from "../config/settings";
 import { editDistance } from "../config/reader";
 

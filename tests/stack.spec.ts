@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../components/charts";
+import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../charts/table";
 import { chartDefaults, referenceDir, unknownKeys } from "./chart-keys";
 import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "./harness";
 

@@ -1,5 +1,5 @@
-import { Settings } from "../config";
-import { releaseNames } from "./wiring";
+import { Settings } from "../../config";
+import { releaseNames } from "../wiring";
 
 // Alerts on the stack itself: components down, ingestion stopped, Alloy losing data, volumes filling up,
 // compaction and retention stalled. The PrometheusRule is created by Pulumi directly (no Helm tpl), so

@@ -1,6 +1,6 @@
-import { GrafanaSettings } from "../config";
-import { aux } from "./sizes";
-import { datasourceUids } from "./wiring";
+import { GrafanaSettings } from "../../config";
+import { aux } from "../sizes";
+import { datasourceUids } from "../wiring";
 
 /** The grafana.com dashboards, pinned to a revision; the key is the dashboard's file name in Grafana. */
 export const grafanaComDashboards = {

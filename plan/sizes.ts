@@ -1,4 +1,8 @@
-import { k8sResources } from "./release";
+/** Kubernetes resources block from settings (CPU limit only when set). */
+export function k8sResources(r: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }) {
+    const limits: Record<string, string> = r.limits.cpu ? { cpu: r.limits.cpu, memory: r.limits.memory } : { memory: r.limits.memory };
+    return { requests: { ...r.requests }, limits };
+}
 
 /** Requests and limits for the charts' auxiliary containers (sidecars, exporters, gateways, jobs). */
 export const aux = (cpu: string, memory: string, memoryLimit: string, cpuLimit = "200m") =>

@@ -1,7 +1,6 @@
-import { Settings } from "../config";
-import { k8sResources } from "./release";
-import { aux, pvc } from "./sizes";
-import { releaseNames } from "./wiring";
+import { Settings } from "../../config";
+import { aux, k8sResources, pvc } from "../sizes";
+import { releaseNames } from "../wiring";
 
 const openSelectors = {
     serviceMonitorSelectorNilUsesHelmValues: false,

@@ -1,13 +1,13 @@
-import { Settings } from "../config";
-import { alloyValues } from "./alloy-values";
+import { Settings } from "../../config";
+import { alloyValues } from "../releases/alloy";
 import { Amounts, footprint, Footprint, formatCpu, formatMemory, sum } from "./footprint";
-import { grafanaValues } from "./grafana-values";
-import { lokiValues } from "./loki-values";
-import { prometheusValues } from "./prometheus-values";
-import { tempoDistributedValues, tempoMonolithicValues } from "./tempo-values";
-import { containerDefaults } from "./sizes";
-import { secretNames, Wiring } from "./wiring";
-import { quantity } from "../policy/parse";
+import { grafanaValues } from "../releases/grafana";
+import { lokiValues } from "../releases/loki";
+import { prometheusValues } from "../releases/prometheus";
+import { tempoDistributedValues, tempoMonolithicValues } from "../releases/tempo";
+import { containerDefaults } from "../sizes";
+import { secretNames, Wiring } from "../wiring";
+import { quantity } from "../../charts/units";
 
 /** Room above the steady state for rolling updates, the smoke test and ad-hoc debugging pods. */
 export const QUOTA_HEADROOM = 1.5;

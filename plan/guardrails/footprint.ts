@@ -1,8 +1,8 @@
 // What the releases will request from the cluster: CPU and memory per container times its instances, and
 // persistent storage. Read from the values, with the policy pack's table of where each chart takes them.
-import { quantity } from "../policy/parse";
-import { get, Values } from "../policy/values";
-import { chartWorkloads } from "../policy/workloads";
+import { quantity } from "../../charts/units";
+import { get, Values } from "../../charts/values";
+import { chartWorkloads } from "../../charts/workloads";
 
 export interface Amounts {
     cpu: number;

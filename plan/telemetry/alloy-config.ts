@@ -1,4 +1,4 @@
-import { ports, Wiring } from "./wiring";
+import { ports, Wiring } from "../wiring";
 
 export interface AlloyConfigInput {
     wiring: Wiring;

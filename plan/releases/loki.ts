@@ -1,7 +1,6 @@
-import { Settings } from "../config";
-import { k8sResources } from "./release";
-import { aux, hardAntiAffinity } from "./sizes";
-import { secretNames } from "./wiring";
+import { Settings } from "../../config";
+import { aux, hardAntiAffinity, k8sResources } from "../sizes";
+import { secretNames } from "../wiring";
 
 /** Credentials reach Loki as environment variables from the object-storage Secret; the config refers to them. */
 export const s3EnvRefs = { accessKeyId: "${AWS_ACCESS_KEY_ID}", secretAccessKey: "${AWS_SECRET_ACCESS_KEY}" } as const;

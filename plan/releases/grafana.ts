@@ -1,9 +1,8 @@
-import { Settings } from "../config";
-import { dashboardSidecar, grafanaDashboards } from "./grafana-dashboards";
-import { datasources } from "./grafana-datasources";
-import { k8sResources } from "./release";
-import { aux } from "./sizes";
-import { Wiring } from "./wiring";
+import { Settings } from "../../config";
+import { dashboardSidecar, grafanaDashboards } from "../telemetry/dashboards";
+import { datasources } from "../telemetry/datasources";
+import { aux, k8sResources } from "../sizes";
+import { Wiring } from "../wiring";
 
 export const adminSecretKeys = { user: "admin-user", password: "admin-password" } as const;
 

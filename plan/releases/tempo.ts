@@ -1,7 +1,6 @@
-import { Settings } from "../config";
-import { k8sResources } from "./release";
-import { aux, hardAntiAffinity } from "./sizes";
-import { ports, releaseNames, secretNames, Wiring } from "./wiring";
+import { Settings } from "../../config";
+import { aux, hardAntiAffinity, k8sResources } from "../sizes";
+import { ports, releaseNames, secretNames, Wiring } from "../wiring";
 
 const generatorProcessors = ["service-graphs", "span-metrics"] as const;
 

@@ -1,8 +1,7 @@
-import { Settings } from "../config";
-import { alloyConfig } from "./alloy-config";
-import { k8sResources } from "./release";
-import { aux } from "./sizes";
-import { ports, Wiring } from "./wiring";
+import { Settings } from "../../config";
+import { alloyConfig } from "../telemetry/alloy-config";
+import { aux, k8sResources } from "../sizes";
+import { ports, Wiring } from "../wiring";
 
 /** Every receiver Alloy listens on, exposed on its Service with the right protocol (names: at most 15 characters). */
 export const alloyReceiverPorts = [

@@ -1,5 +1,5 @@
 import { Component, scrapeJobs, selector, StackHealthInput, titles, volumeClaims } from "./alert-rules";
-import { datasourceUids } from "./wiring";
+import { datasourceUids } from "../wiring";
 
 // The stack's own health at a glance: targets up, what flows in, what gets lost, how full the volumes are.
 // Queries only metrics listed in componentMetrics (alert-rules.ts); the spec checks that.

@@ -1,6 +1,6 @@
-import { Settings } from "../config";
-import { alloyReceiverPorts } from "./alloy-values";
-import { ports, releaseNames } from "./wiring";
+import { Settings } from "../../config";
+import { alloyReceiverPorts } from "../releases/alloy";
+import { ports, releaseNames } from "../wiring";
 
 // The traffic the stack needs, as a graph of pod groups and flows. NetworkPolicies are generated from it
 // and the tests hold the policies to it. Ports are container ports: a NetworkPolicy sees traffic after the

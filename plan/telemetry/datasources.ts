@@ -1,4 +1,4 @@
-import { datasourceUids, Wiring } from "./wiring";
+import { datasourceUids, Wiring } from "../wiring";
 
 // Grafana expands environment variables in provisioning files: `$$` is a literal `$`. The chart also runs
 // these values through Helm `tpl`, so none may contain `{{`.
