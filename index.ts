@@ -1,9 +1,10 @@
 import { loadSettings } from "./config";
 import { MonitoringStack } from "./components/monitoring-stack";
 import { stackOutputs } from "./components/outputs";
+import { plan } from "./plan";
 
 const { settings, secrets } = loadSettings();
-const stack = new MonitoringStack("monitoring", { settings, secrets, runId: new Date().toISOString() });
+const stack = new MonitoringStack("monitoring", { plan: plan(settings), secrets });
 
 export const {
     namespace,
@@ -13,4 +14,4 @@ export const {
     prometheusUrl, prometheusRemoteWriteUrl,
     grafanaUrl, grafanaAdminUser, grafanaAdminPassword,
     otelEnv, smokeTest,
-} = stackOutputs(stack, settings);
+} = stackOutputs(stack);

@@ -1,85 +1,59 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Secrets, Settings } from "../config";
-import { Alloy } from "./alloy";
-import { Grafana } from "./grafana";
-import { Loki } from "./loki";
-import { stackNamespace } from "./namespace";
-import { NetworkPolicies } from "./network-policies";
-import { Prometheus } from "./prometheus";
-import { SelfMonitoring } from "./self-monitoring";
-import { SmokeTest } from "./smoke-test";
-import { Tempo } from "./tempo";
-import { secretNames, wiring, Wiring } from "../plan/wiring";
+import { Secrets } from "../config";
+import { ComponentKey, ObjectPlan, Owner, StackPlan, Step } from "../plan";
+import { k8sObject, SecretResolver } from "./objects";
+import { Part } from "./parts";
 
 export interface MonitoringStackArgs {
-    settings: Settings;
+    plan: StackPlan;
     secrets: Secrets;
-    /** Identifies this `pulumi up`: the smoke test runs again whenever it changes. */
-    runId: string;
 }
 
 /**
- * The namespace and the five components in their real dependency order: Prometheus first (its CRDs);
- * Loki and Tempo side by side; Alloy and Grafana once the backends they talk to are ready.
+ * Materializes the plan: the namespace and the objects beside it, one component per Helm release and per
+ * group of the program's own objects, each waiting for what the plan says it waits for.
  */
 export class MonitoringStack extends pulumi.ComponentResource {
-    readonly wiring: Wiring;
+    readonly plan: StackPlan;
     readonly namespace: pulumi.Output<string>;
+    readonly parts = new Map<ComponentKey | Owner, Part>();
     readonly grafanaAdminPassword: pulumi.Output<string>;
-    readonly prometheus: Prometheus;
-    readonly loki: Loki;
-    readonly tempo: Tempo;
-    readonly alloy: Alloy;
-    readonly grafana: Grafana;
-    readonly smokeTest?: SmokeTest;
 
     constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring-stack:index:MonitoringStack", name, {}, opts);
-        const { settings: s, secrets } = args;
-        const w = (this.wiring = wiring(s));
-        const child = { parent: this };
-
-        const ns = stackNamespace(name, s, w, child);
+        const plan = (this.plan = args.plan);
+        const secretSetting: SecretResolver = ref => {
+            const value = "secretSetting" in ref ? args.secrets[ref.secretSetting] : undefined;
+            if (!value) throw new Error(`the plan refers to secret setting ${JSON.stringify(ref)}, which was not loaded`);
+            return value;
+        };
+        const owned = (owner: Owner) => plan.objects.filter(o => o.owner === owner);
+        const [nsPlan, ...beside] = owned("stack");
+        const ns = k8sObject(name, nsPlan, undefined, secretSetting, { parent: this });
         const namespace = (this.namespace = ns.metadata.name);
-        const network = s.cluster.networkPolicies ? [new NetworkPolicies(`${name}-network`, { settings: s, namespace }, child)] : [];
+        const steps = new Map<Step, pulumi.Resource>();
+        for (const o of beside) steps.set(o.group, k8sObject(name, o, namespace, secretSetting, { parent: this }));
 
-        // Credentials reach Loki and Tempo as environment variables, never as Helm values.
-        const storageSecret = secrets.objectStorage
-            ? new k8s.core.v1.Secret(
-                `${name}-object-storage`,
-                {
-                    metadata: { name: secretNames.objectStorage, namespace },
-                    type: "Opaque",
-                    stringData: {
-                        AWS_ACCESS_KEY_ID: secrets.objectStorage.accessKeyId,
-                        AWS_SECRET_ACCESS_KEY: secrets.objectStorage.secretAccessKey,
-                    },
-                },
-                child,
-            )
-            : undefined;
-
-        // Stateful releases are protected in production; protection is inherited by their children.
-        const stateful = { parent: this, protect: s.protect };
-        this.prometheus = new Prometheus(`${name}-prometheus`, { settings: s, namespace }, stateful);
-        const backendOpts = { ...stateful, dependsOn: [this.prometheus, ...(storageSecret ? [storageSecret] : [])] };
-        this.loki = new Loki(`${name}-loki`, { settings: s, namespace }, backendOpts);
-        this.tempo = new Tempo(`${name}-tempo`, { settings: s, wiring: w, namespace }, backendOpts);
-        // The PrometheusRule needs the operator's CRDs.
-        new SelfMonitoring(`${name}-self-monitoring`, { settings: s, namespace }, { parent: this, dependsOn: [this.prometheus] });
-        const dependsOn = [this.prometheus, this.loki, this.tempo];
-        this.alloy = new Alloy(`${name}-alloy`, { settings: s, wiring: w, namespace }, { parent: this, dependsOn });
-        this.grafana = new Grafana(`${name}-grafana`, { settings: s, wiring: w, namespace }, { ...stateful, dependsOn });
-        this.grafanaAdminPassword = this.grafana.adminPassword;
-        if (s.smokeTest) {
-            this.smokeTest = new SmokeTest(
-                `${name}-smoke-test`,
-                { wiring: w, namespace, runId: args.runId },
-                { parent: this, dependsOn: [...dependsOn, this.alloy, ...network] },
-            );
-        }
-
+        const part = (key: ComponentKey | Exclude<Owner, "stack">, objects: ObjectPlan[], release = plan.releases.find(r => r.component === key)) => {
+            const waits = [...(release?.waitsFor ?? []), ...objects.flatMap(o => o.waitsFor)].filter(s => steps.has(s));
+            const dependsOn = [...new Set(waits)].map(s => steps.get(s)!);
+            const p = new Part(key, `${name}-${key}`, { release, objects, namespace, secretSetting }, {
+                parent: this,
+                ...(release?.protect ? { protect: true } : {}),
+                ...(dependsOn.length ? { dependsOn } : {}),
+            });
+            this.parts.set(key, p);
+            if (release) steps.set(release.name, p);
+            objects.forEach(o => steps.set(o.group, p));
+            return p;
+        };
+        if (owned("network").length) part("network", owned("network"));
+        // Components in plan order: whatever a component waits for is created before it.
+        part("prometheus", []);
+        for (const r of plan.releases.filter(r => r.component !== "prometheus")) part(r.component, owned(r.component as Owner));
+        part("self-monitoring", owned("self-monitoring"));
+        if (owned("smoke-test").length) part("smoke-test", owned("smoke-test"));
+        this.grafanaAdminPassword = this.parts.get("grafana")!.generated.get("admin-password")!;
         this.registerOutputs({ namespace: this.namespace, grafanaAdminPassword: this.grafanaAdminPassword });
     }
 }

@@ -1,42 +1,18 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Settings } from "../config";
 import { MonitoringStack } from "./monitoring-stack";
 
-/** The stack outputs application stacks consume; every URL comes from the wiring. */
-export function stackOutputs(stack: MonitoringStack, s: Settings) {
-    const w = stack.wiring;
+/** The plan's outputs (every URL from the wiring), the namespace as created, the generated password and the smoke test's result. */
+export function stackOutputs(stack: MonitoringStack) {
+    const job = stack.parts.get("smoke-test")?.objects.get("") as k8s.batch.v1.Job | undefined;
+    const smokeTest = job
+        ? pulumi.all([job.metadata.name, job.status]).apply(([jobName, status]) =>
+            status?.succeeded ? `passed: a trace, a log line and a metric went through Alloy and came back (job ${jobName})` : `not passed (job ${jobName})`)
+        : "disabled (smokeTest: false)";
     return {
+        ...stack.plan.outputs,
         namespace: stack.namespace,
-        alloyOtlpGrpc: w.alloy.otlpGrpc,
-        alloyOtlpHttp: w.alloy.otlpHttp,
-        alloyJaegerGrpc: w.alloy.jaegerGrpc,
-        alloyJaegerThriftHttp: w.alloy.jaegerThriftHttp,
-        alloyJaegerAgent: w.alloy.jaegerAgent,
-        alloyZipkinUrl: w.alloy.zipkin,
-        alloyMetricsUrl: w.alloy.metricsUrl,
-        lokiGatewayUrl: w.loki.gatewayUrl,
-        lokiPushUrl: w.loki.pushUrl,
-        lokiQueryUrl: w.loki.queryUrl,
-        tempoOtlpGrpc: w.tempo.otlpGrpc,
-        tempoOtlpHttp: w.tempo.otlpHttp,
-        tempoJaegerGrpc: w.tempo.jaegerGrpc,
-        tempoJaegerThriftHttp: w.tempo.jaegerThriftHttp,
-        tempoJaegerAgent: w.tempo.jaegerAgent,
-        tempoZipkinUrl: w.tempo.zipkin,
-        tempoQueryUrl: w.tempo.queryUrl,
-        prometheusUrl: w.prometheus.url,
-        prometheusRemoteWriteUrl: w.prometheus.remoteWriteUrl,
-        grafanaUrl: w.grafana.url,
-        grafanaAdminUser: s.grafana.adminUser,
         grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
-        smokeTest: stack.smokeTest?.result ?? "disabled (smokeTest: false)",
-        /** Environment for OpenTelemetry SDKs in application pods: send everything to Alloy over OTLP/HTTP. */
-        otelEnv: {
-            OTEL_EXPORTER_OTLP_ENDPOINT: w.alloy.otlpHttp,
-            OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-            OTEL_TRACES_EXPORTER: "otlp",
-            OTEL_METRICS_EXPORTER: "otlp",
-            OTEL_LOGS_EXPORTER: "otlp",
-        },
+        smokeTest,
     };
 }

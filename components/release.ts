@@ -1,32 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ChartKey, charts } from "../charts/table";
+import { ReleasePlan } from "../plan";
 
-export interface ReleaseArgs {
-    chart: ChartKey;
-    /** Fixed release name: service DNS names and the stack outputs derive from it. */
-    name: string;
-    namespace: pulumi.Input<string>;
-    version: string;
-    values: pulumi.Input<Record<string, unknown>>;
-}
-
-/** A Helm release with the settings every release of this stack shares. */
-export function helmRelease(args: ReleaseArgs, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
-    const spec = charts[args.chart];
+/** A planned Helm release as a helm.v3.Release. */
+export function helmRelease(r: ReleasePlan, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
     return new k8s.helm.v3.Release(
-        args.name,
+        r.name,
         {
-            name: args.name,
-            chart: spec.chart,
-            version: args.version,
-            repositoryOpts: { repo: spec.repo },
-            namespace: args.namespace,
-            values: args.values,
+            name: r.name,
+            chart: r.chartName,
+            version: r.version,
+            repositoryOpts: { repo: r.repo },
+            namespace,
+            values: r.values,
             atomic: true,
             cleanupOnFail: true,
-            timeout: spec.timeout,
+            timeout: r.timeout,
         },
-        { deleteBeforeReplace: true, ...opts },
+        { deleteBeforeReplace: r.deleteBeforeReplace, ...opts },
     );
 }

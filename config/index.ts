@@ -1,19 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../charts/table";
 import { ConfigError } from "./reader";
-import { parseSettings, RawConfig, Settings, settingKeys } from "./settings";
+import { parseSettings, RawConfig, secretKeys, Settings, settingKeys } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
 
-export interface Secrets {
-    /** Object-storage credentials, present whenever objectStorage is configured. */
-    objectStorage?: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
-}
+/** Secret settings by key (`objectStorageAccessKeyId`, ...), each a Pulumi secret; present when the settings need them. */
+export type Secrets = Record<string, pulumi.Output<string>>;
 
 const SAFE_CREDENTIAL = /^[A-Za-z0-9/+=._~-]+$/;
-
-export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 
 /** Structured values arrive JSON-encoded; a plain string (a namespace) does not parse and stays a string. */
 function decode(text: string | undefined): unknown {
@@ -52,11 +48,6 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     }
     return {
         settings,
-        secrets: {
-            objectStorage: {
-                accessKeyId: config.requireSecret(secretKeys.accessKeyId),
-                secretAccessKey: config.requireSecret(secretKeys.secretAccessKey),
-            },
-        },
+        secrets: Object.fromEntries(Object.values(secretKeys).map(k => [k, config.requireSecret(k)])),
     };
 }

@@ -2,6 +2,9 @@ import { quantity } from "../charts/units";
 import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
 import { ChartKey, chartKeys } from "../charts/table";
 
+/** The secret settings (`pulumi config set --secret`) holding the object-storage credentials. */
+export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
+
 export interface Resources {
     requests: { cpu: string; memory: string };
     limits: { cpu?: string; memory: string };

@@ -1,4 +1,4 @@
-import { Settings } from "../config";
+import { Settings } from "../config/settings";
 
 // Names, ports and URLs of every service, computed once from the release names, the namespace and the
 // cluster domain. Alloy, Grafana, Tempo's metrics generator and the stack outputs all read from here.

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { defaultVersions } from "../charts/table";
 import { containerPorts, Flow, flows, GroupName, groups, Port } from "../plan/guardrails/network-graph";
-import { networkPolicySpecs, PolicySpec } from "../components/network-policies";
+import { networkPolicySpecs, PolicySpec } from "../plan/guardrails/network-policies";
 import { ports } from "../plan/wiring";
 import { parseSettings, RawConfig } from "../config/settings";
 import { runStack } from "./harness";

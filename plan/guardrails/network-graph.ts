@@ -1,4 +1,4 @@
-import { Settings } from "../../config";
+import { Settings } from "../../config/settings";
 import { alloyReceiverPorts } from "../releases/alloy";
 import { ports, releaseNames } from "../wiring";
 

@@ -1,4 +1,4 @@
-import { Settings } from "../../config";
+import { Settings } from "../../config/settings";
 import { alloyConfig } from "../telemetry/alloy-config";
 import { aux, k8sResources } from "../sizes";
 import { ports, Wiring } from "../wiring";

@@ -1,4 +1,4 @@
-import { Settings } from "../../config";
+import { Settings } from "../../config/settings";
 import { dashboardSidecar, grafanaDashboards } from "../telemetry/dashboards";
 import { datasources } from "../telemetry/datasources";
 import { aux, k8sResources } from "../sizes";

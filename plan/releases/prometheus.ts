@@ -1,4 +1,4 @@
-import { Settings } from "../../config";
+import { Settings } from "../../config/settings";
 import { aux, k8sResources, pvc } from "../sizes";
 import { releaseNames } from "../wiring";
 

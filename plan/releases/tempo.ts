@@ -1,4 +1,4 @@
-import { Settings } from "../../config";
+import { Settings } from "../../config/settings";
 import { aux, hardAntiAffinity, k8sResources } from "../sizes";
 import { ports, releaseNames, secretNames, Wiring } from "../wiring";
 

@@ -1,4 +1,4 @@
-import { Settings } from "../../config";
+import { Settings } from "../../config/settings";
 import { releaseNames } from "../wiring";
 
 // Alerts on the stack itself: components down, ingestion stopped, Alloy losing data, volumes filling up,

@@ -1,4 +1,4 @@
-import { GrafanaSettings } from "../../config";
+import { GrafanaSettings } from "../../config/settings";
 import { aux } from "../sizes";
 import { datasourceUids } from "../wiring";
 

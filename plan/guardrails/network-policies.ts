@@ -1,14 +1,22 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { Settings } from "../config";
-import { Flow, flows, grafanaEgressPorts, GroupName, groups, Port, Source } from "../plan/guardrails/network-graph";
+import { Settings } from "../../config/settings";
+import { Flow, flows, grafanaEgressPorts, GroupName, groups, Port, Source } from "./network-graph";
+
+/** NetworkPolicy peers and spec as plain data (the fields this stack uses of networking.k8s.io/v1). */
+export type Peer = { podSelector: Selector } | { namespaceSelector: Selector | Record<string, never> } | { ipBlock: { cidr: string } };
+type Selector = { matchLabels: Record<string, string> };
+export interface NetworkPolicySpec {
+    podSelector: Selector | Record<string, never>;
+    policyTypes: ("Ingress" | "Egress")[];
+    ingress?: { from: Peer[]; ports?: { port: number; protocol: string }[] }[];
+    egress?: { to?: Peer[]; ports?: { port: number; protocol: string }[] }[];
+}
 
 export interface PolicySpec {
     name: string;
-    spec: k8s.types.input.networking.v1.NetworkPolicySpec;
+    spec: NetworkPolicySpec;
 }
 
-const peer = (from: Source): k8s.types.input.networking.v1.NetworkPolicyPeer[] => {
+const peer = (from: Source): Peer[] => {
     if ("group" in from) return [{ podSelector: { matchLabels: groups[from.group].selector } }];
     if ("anyNamespace" in from) return [{ namespaceSelector: {} }];
     if ("namespace" in from) return [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": from.namespace } } }];
@@ -50,23 +58,4 @@ export function networkPolicySpecs(s: Settings): PolicySpec[] {
         },
     });
     return specs;
-}
-
-export interface NetworkPoliciesArgs {
-    settings: Settings;
-    namespace: pulumi.Input<string>;
-}
-
-export class NetworkPolicies extends pulumi.ComponentResource {
-    constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("monitoring-stack:index:NetworkPolicies", name, {}, opts);
-        for (const p of networkPolicySpecs(args.settings)) {
-            new k8s.networking.v1.NetworkPolicy(
-                `${name}-${p.name}`,
-                { metadata: { name: p.name, namespace: args.namespace }, spec: p.spec },
-                { parent: this },
-            );
-        }
-        this.registerOutputs({});
-    }
 }

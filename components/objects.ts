@@ -1,0 +1,47 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { isSecretRef, ObjectPlan, SecretRef } from "../plan";
+
+/** Turns a SecretRef into its value, always a Pulumi secret. */
+export type SecretResolver = (ref: SecretRef) => pulumi.Output<string>;
+
+/** Every typed Kubernetes resource has its metadata as an output. */
+export type KubernetesResource = pulumi.CustomResource & { readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta> };
+
+const resourceName = (owner: string, o: ObjectPlan) => (o.resource ? `${owner}-${o.resource}` : owner);
+
+/** A planned object as the typed Pulumi resource of its kind (the URN's type token comes from the kind). */
+export function k8sObject(
+    owner: string,
+    o: ObjectPlan,
+    namespace: pulumi.Input<string> | undefined,
+    resolve: SecretResolver,
+    opts: pulumi.CustomResourceOptions,
+): KubernetesResource {
+    const name = resourceName(owner, o);
+    const metadata = { ...o.metadata, ...(namespace === undefined ? {} : { namespace }) };
+    const options = { ...opts, ...(o.protect ? { protect: true } : {}) };
+    switch (o.kind) {
+        case "Namespace":
+            return new k8s.core.v1.Namespace(name, { metadata }, options);
+        case "LimitRange":
+            return new k8s.core.v1.LimitRange(name, { metadata, ...o.body }, options);
+        case "ResourceQuota":
+            return new k8s.core.v1.ResourceQuota(name, { metadata, ...o.body }, options);
+        case "NetworkPolicy":
+            return new k8s.networking.v1.NetworkPolicy(name, { metadata, ...o.body }, options);
+        case "ConfigMap":
+            return new k8s.core.v1.ConfigMap(name, { metadata, ...o.body }, options);
+        case "Job":
+            // Pulumi waits for the Job: if it fails, so does the update.
+            return new k8s.batch.v1.Job(name, { metadata, ...o.body }, { ...options, customTimeouts: { create: "6m", update: "6m" } });
+        case "PrometheusRule":
+            return new k8s.apiextensions.CustomResource(name, { apiVersion: o.apiVersion, kind: o.kind, metadata, ...o.body }, options);
+        case "Secret": {
+            const stringData = Object.fromEntries(
+                Object.entries(o.body.stringData as Record<string, unknown>).map(([k, v]) => [k, isSecretRef(v) ? resolve(v) : (v as string)]),
+            );
+            return new k8s.core.v1.Secret(name, { metadata, ...o.body, stringData }, options);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ComponentKey, GeneratedSecret, ObjectPlan, Owner, ReleasePlan } from "../plan";
+import { k8sObject, KubernetesResource, SecretResolver } from "./objects";
+import { helmRelease } from "./release";
+
+/** Type tokens: stable, so existing stacks keep their URNs. */
+export const typeTokens: Record<ComponentKey | Exclude<Owner, "stack">, string> = {
+    prometheus: "monitoring-stack:index:Prometheus",
+    loki: "monitoring-stack:index:Loki",
+    tempo: "monitoring-stack:index:Tempo",
+    alloy: "monitoring-stack:index:Alloy",
+    grafana: "monitoring-stack:index:Grafana",
+    network: "monitoring-stack:index:NetworkPolicies",
+    "self-monitoring": "monitoring-stack:index:SelfMonitoring",
+    "smoke-test": "monitoring-stack:index:SmokeTest",
+};
+
+export interface PartArgs {
+    /** The Helm release this component installs (Prometheus has none when external). */
+    release?: ReleasePlan;
+    /** The program's own objects this component owns, created in plan order. */
+    objects: ObjectPlan[];
+    namespace: pulumi.Input<string>;
+    /** Resolves references to secret settings; generated passwords are made here, as this component's children. */
+    secretSetting: SecretResolver;
+}
+
+/** One component of the stack: a Helm release with the objects beside it, or a group of the program's own objects. */
+export class Part extends pulumi.ComponentResource {
+    readonly release?: k8s.helm.v3.Release;
+    readonly objects = new Map<string, KubernetesResource>();
+    readonly generated = new Map<GeneratedSecret, pulumi.Output<string>>();
+
+    constructor(key: keyof typeof typeTokens, name: string, args: PartArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(typeTokens[key], name, {}, opts);
+        const resolve: SecretResolver = ref => ("secretSetting" in ref ? args.secretSetting(ref) : this.password(name, ref.generated));
+        for (const o of args.objects) {
+            // `<group>/<resource>`: an object of this component, created before.
+            const local = o.waitsFor.filter(step => step.startsWith(`${o.group}/`)).map(step => this.objects.get(step.slice(o.group.length + 1))!);
+            this.objects.set(o.resource, k8sObject(name, o, args.namespace, resolve, { parent: this, ...(local.length ? { dependsOn: local } : {}) }));
+        }
+        // The release references the objects by name (the admin Secret): it waits for them.
+        const beside = [...this.objects.values()];
+        if (args.release) this.release = helmRelease(args.release, args.namespace, { parent: this, ...(beside.length ? { dependsOn: beside } : {}) });
+        this.registerOutputs(Object.fromEntries(this.generated));
+    }
+
+    private password(name: string, which: GeneratedSecret): pulumi.Output<string> {
+        if (!this.generated.has(which)) {
+            const p = new random.RandomPassword(`${name}-${which}`, { length: 32, special: false }, { parent: this });
+            this.generated.set(which, pulumi.secret(p.result));
+        }
+        return this.generated.get(which)!;
+    }
+}

@@ -1,0 +1,78 @@
+// The plan: everything the stack will create, as plain data. The Pulumi layer (components/) only
+// materializes it; render, footprint, quota and most tests read it directly.
+import { ChartKey } from "../charts/table";
+import { Footprint } from "./guardrails/footprint";
+import { PlanOutputs } from "./outputs";
+import { Wiring } from "./wiring";
+
+export type Values = Record<string, any>;
+
+/** The ComponentResource that holds a release (one per Helm release; Prometheus may hold none). */
+export type ComponentKey = "prometheus" | "loki" | "tempo" | "alloy" | "grafana";
+
+/** What a release or object can wait for: a release (by Helm name), a group of the program's own objects, or one object (`<group>/<resource>`). */
+export type Step = string;
+
+export interface ReleasePlan {
+    component: ComponentKey;
+    /** Fixed Helm release name, also the Pulumi resource name: service DNS names derive from it. */
+    name: string;
+    chart: ChartKey;
+    /** The chart's name in its repository (the table's `chart`). */
+    chartName: string;
+    repo: string;
+    version: string;
+    /** Seconds Helm waits for readiness before `atomic` rolls back. */
+    timeout: number;
+    values: Values;
+    /** Releases and object groups that must be ready first. */
+    waitsFor: Step[];
+    /** Holds data (volumes, or object storage it writes). */
+    stateful: boolean;
+    /** Stateful releases follow the stack's `protect`. */
+    protect: boolean;
+    /** A fixed name cannot exist twice: a replacement (new namespace) deletes the old release first. */
+    deleteBeforeReplace: true;
+}
+
+/** A secret part of an object: the name of a secret setting, or of a password the program generates. */
+export type SecretRef = { secretSetting: string } | { generated: GeneratedSecret };
+
+/** Passwords the Pulumi layer generates (RandomPassword `<owner>-<name>`, 32 letters and digits). */
+export type GeneratedSecret = "admin-password";
+
+export const isSecretRef = (v: unknown): v is SecretRef =>
+    typeof v === "object" && v !== null && ("secretSetting" in v || "generated" in v);
+
+/** Which component creates an object (its Pulumi parent). */
+export type Owner = "stack" | "network" | "self-monitoring" | "smoke-test" | "grafana";
+
+/** A Kubernetes object the program creates itself (not through a chart). */
+export interface ObjectPlan {
+    /** Suffix of the Pulumi resource name under its owner: `<owner name>-<resource>`, or the owner's own name when empty. */
+    resource: string;
+    owner: Owner;
+    /** Objects of the same group are created together and waited for together. */
+    group: Step;
+    apiVersion: string;
+    kind: "Namespace" | "LimitRange" | "ResourceQuota" | "NetworkPolicy" | "PrometheusRule" | "ConfigMap" | "Secret" | "Job";
+    /** `namespace` is filled in by the Pulumi layer from the Namespace resource (so every object waits for it). */
+    metadata: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    /** The rest of the manifest: spec, data or stringData (whose values may be SecretRefs). */
+    body: Record<string, any>;
+    waitsFor: Step[];
+    protect: boolean;
+}
+
+export interface StackPlan {
+    namespace: string;
+    wiring: Wiring;
+    releases: ReleasePlan[];
+    objects: ObjectPlan[];
+    /** Per release, from its planned values; the ResourceQuota is sized from the total. */
+    footprint: { release: string; footprint: Footprint }[];
+    /** Levels of the install: each waits for the ones before it. */
+    levels: Step[][];
+    /** Plain stack outputs (the generated password and the smoke test's result are added by the Pulumi layer). */
+    outputs: PlanOutputs;
+}
