@@ -1,18 +1,14 @@
 // npm run render -- <stack>
-// Evaluates the program offline (Pulumi runtime mocks: no cluster, no CLI, no credentials), writes every
-// release's Helm values to out/<stack>/<release>.values.yaml and prints what the stack will run.
+// Prints the plan of a stack file (no Pulumi runtime, no cluster, no credentials): writes every release's Helm
+// values to out/<stack>/<release>.values.yaml and prints the install levels, the footprint and the outputs.
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { footprint, formatCpu, formatMemory, Footprint, sum } from "../plan/guardrails/footprint";
-import { containerDefaults } from "../plan/sizes";
-import { quantity } from "../charts/units";
-import { root, Run, runStack, stackConfig } from "../tests/harness";
+import { settingsFromStackFile } from "../config/stack-file";
+import { plan, ReleasePlan } from "../plan";
+import { formatCpu, formatMemory, sum } from "../plan/guardrails/footprint";
 
-/** Stand-ins for the secret config: they reach only the object-storage Secret, never a values file. */
-const offlineSecrets = { objectStorageAccessKeyId: "offline-render", objectStorageSecretAccessKey: "offline-render" };
-
-const RELEASE = "kubernetes:helm.sh/v3:Release";
+export const root = path.resolve(__dirname, "..");
 
 function table(rows: string[][]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
@@ -29,53 +25,49 @@ const retentionOf = (values: Record<string, any>): string =>
 /** A configuration error or any other failure as one line, for a terminal or a CI log. */
 export const oneLine = (e: Error) => e.message.replace(/\n\s*-\s*/g, "; ").replace(/:;/g, ":").replace(/\s*\n\s*/g, " ");
 
+const waitsFor = (r: ReleasePlan) => (r.waitsFor.length ? [...r.waitsFor].sort().join(", ") : "namespace");
+
 export async function render(stack: string, outDir = path.join(root, "out"), overrides: Record<string, unknown> = {}): Promise<string> {
-    const run: Run = await runStack(stack, overrides, offlineSecrets);
-    const nodes = Number(JSON.parse(stackConfig(stack, overrides)["monitoring-stack:cluster"] ?? "{}").nodes ?? 1);
-    const limitDefaults = { cpu: quantity(containerDefaults.default.cpu)!, memory: quantity(containerDefaults.default.memory)! };
-    const releases = run.byType(RELEASE).sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
+    const settings = settingsFromStackFile(path.join(root, `Pulumi.${stack}.yaml`), overrides);
+    const p = plan(settings);
+    const releases = [...p.releases].sort((a, b) => a.name.localeCompare(b.name));
     const dir = path.join(outDir, stack);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    for (const r of releases) {
-        fs.writeFileSync(path.join(dir, `${r.inputs.name}.values.yaml`), stringify(r.inputs.values, { sortMapEntries: true }));
-    }
+    for (const r of releases) fs.writeFileSync(path.join(dir, `${r.name}.values.yaml`), stringify(r.values, { sortMapEntries: true, aliasDuplicateObjects: false }));
 
-    const nameOf = (urn: string) => run.resources.find(x => x.urn === urn);
-    const waitsFor = (r: (typeof releases)[number]) => {
-        const component = nameOf(r.parent)!;
-        const names = component.dependencies.map(u => nameOf(u)?.name ?? "?").filter(n => releases.some(x => x.inputs.name === n) || n.startsWith("monitoring-"));
-        return names.length ? names.sort().join(", ") : "namespace";
-    };
-    const feet: Footprint[] = releases.map(r => footprint(r.inputs.chart, r.inputs.values, nodes, limitDefaults));
+    const feet = releases.map(r => p.footprint.find(f => f.release === r.name)!.footprint);
     const rows = [["release", "chart", "repository", "waits for", "requests cpu/mem", "limits cpu/mem", "storage", "retention"]];
     releases.forEach((r, i) => {
         const f = feet[i];
         rows.push([
-            r.inputs.name, `${r.inputs.chart}@${r.inputs.version}`, r.inputs.repositoryOpts.repo, waitsFor(r),
+            r.name, `${r.chartName}@${r.version}`, r.repo, waitsFor(r),
             `${formatCpu(f.requests.cpu)}/${formatMemory(f.requests.memory)}`, `${formatCpu(f.limits.cpu)}/${formatMemory(f.limits.memory)}`,
-            formatMemory(f.storage), retentionOf(r.inputs.values),
+            formatMemory(f.storage), retentionOf(r.values),
         ]);
     });
     const total = sum(feet);
     rows.push(["total", "", "", "", `${formatCpu(total.requests.cpu)}/${formatMemory(total.requests.memory)}`,
         `${formatCpu(total.limits.cpu)}/${formatMemory(total.limits.memory)}`, formatMemory(total.storage), ""]);
 
-    const endpoints = [["output", "value"]];
-    // The smoke test's result exists only after a real `pulumi up`.
-    for (const name of Object.keys(run.outputs).filter(n => n !== "smokeTest").sort()) {
-        const { value, secret } = await run.resolve(name);
-        if (typeof value === "string") endpoints.push([name, secret ? "[secret]" : value]);
-    }
-    const pods = feet.flatMap((f, i) => f.workloads.map(w => [releases[i].inputs.name, w.what, String(w.replicas),
+    // The generated password is shown as what it is; the smoke test's result exists only after a real `pulumi up`.
+    const outputs: Record<string, unknown> = { ...p.outputs, grafanaAdminPassword: "[secret]" };
+    const endpoints = [["output", "value"], ...Object.keys(outputs).sort().filter(n => typeof outputs[n] === "string").map(n => [n, String(outputs[n])])];
+    const pods = feet.flatMap((f, i) => f.workloads.map(w => [releases[i].name, w.what, String(w.replicas),
         `${formatCpu(w.requests.cpu)}/${formatMemory(w.requests.memory)}`, `${formatCpu(w.limits.cpu)}/${formatMemory(w.limits.memory)}`]));
+    const objects = p.objects.map(o => [o.kind, o.metadata.name ?? `(generated) ${o.resource || o.owner}`, o.group]);
     return [
         `stack ${stack}: ${releases.length} releases, values in ${path.relative(root, dir)}/`,
         "",
+        `Install levels (each waits for the ones before): ${p.levels.map((l, i) => `${i + 1}. ${l.join(" + ")}`).join("  ")}`,
+        "",
         table(rows),
         "",
-        `Per container (requests and limits of one; DaemonSets run one per node, ${nodes} here; limits left unset count as the LimitRange default):`,
+        `Per container (requests and limits of one; DaemonSets run one per node, ${settings.cluster.nodes} here; limits left unset count as the LimitRange default):`,
         table([["release", "workload", "replicas", "requests cpu/mem", "limits cpu/mem"], ...pods]),
+        "",
+        "The program's own objects:",
+        table([["kind", "name", "group"], ...objects]),
         "",
         table(endpoints),
         "",

@@ -99,15 +99,19 @@ function clearProjectModules(): void {
     }
 }
 
+const runs = new Map<string, Promise<Run>>();
+
 /**
- * Runs index.ts with the stack file's config (plus overrides; `undefined` removes a key).
- * `secrets` defaults to the test secrets for stacks whose config needs them.
+ * Runs index.ts with the stack file's config (plus overrides; `undefined` removes a key), once per distinct
+ * configuration: specs share the recorded run. `secrets` defaults to the test secrets.
  */
-export async function runStack(
-    stack: string,
-    overrides: Record<string, unknown> = {},
-    secrets: Record<string, string> = testSecrets,
-): Promise<Run> {
+export function runStack(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = testSecrets): Promise<Run> {
+    const key = JSON.stringify([stack, overrides, secrets]);
+    if (!runs.has(key)) runs.set(key, evaluate(stack, overrides, secrets));
+    return runs.get(key)!;
+}
+
+async function evaluate(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string>): Promise<Run> {
     const resources: Recorded[] = [];
     let inflight = 0;
     let failure: unknown;

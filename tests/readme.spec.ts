@@ -9,7 +9,7 @@ import { secretKeys } from "../config";
 import { parseSettings } from "../config/settings";
 import { render } from "../scripts/render";
 import { root, runStack } from "./harness";
-import { allSettings, fullConfig } from "./settings-catalog";
+import { allSettings, fullConfig } from "./config/settings-catalog";
 
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 

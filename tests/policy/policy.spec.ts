@@ -1,11 +1,11 @@
 // Each policy as a unit on fake validation arguments: a passing case and every failure mode.
 import { strict as assert } from "assert";
-import { reconcile, Resource, validate } from "../policy/in-process";
-import { goDurationHours, promDurationHours, quantity } from "../charts/units";
+import { reconcile, Resource, validate } from "../../policy/in-process";
+import { goDurationHours, promDurationHours, quantity } from "../../charts/units";
 import {
     chartRepository, chartVersionPinned, lokiRetention, noPlaintextCredentials, policies, productionIngressTls,
     productionPersistence, productionReplicas, prometheusRetention, releaseNameFixed, resourceLimits, tempoRetention,
-} from "../policy/policies";
+} from "../../policy/policies";
 
 type Values = Record<string, any>;
 

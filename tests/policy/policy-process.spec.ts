@@ -3,9 +3,9 @@
 import { strict as assert } from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import { reconcile } from "../policy/in-process";
-import { packEnforcementLevel, policies } from "../policy/policies";
-import { root, runStack } from "./harness";
+import { reconcile } from "../../policy/in-process";
+import { packEnforcementLevel, policies } from "../../policy/policies";
+import { root, runStack } from "../harness";
 
 const packDir = path.join(root, "policy");
 // Resolved from policy/ as the CLI does: policy/node_modules after `npm ci` there, else the project's.

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../charts/table";
-import { chartDefaults, referenceDir, unknownKeys } from "./chart-keys";
-import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "./harness";
+import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../charts/table";
+import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
+import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const component = (name: string) => `monitoring-stack:index:${name}`;

@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { alloyConfig } from "../plan/telemetry/alloy-config";
-import { defaultVersions } from "../charts/table";
-import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } from "../plan/telemetry/datasources";
-import { datasourceUids, wiring } from "../plan/wiring";
-import { parseSettings } from "../config/settings";
-import { Run, runStack } from "./harness";
+import { alloyConfig } from "../../plan/telemetry/alloy-config";
+import { defaultVersions } from "../../charts/table";
+import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } from "../../plan/telemetry/datasources";
+import { datasourceUids, wiring } from "../../plan/wiring";
+import { parseSettings } from "../../config/settings";
+import { Run, runStack } from "../harness";
 
 interface Datasource { name: string; type: string; uid: string; url: string; jsonData: Record<string, any> }
 

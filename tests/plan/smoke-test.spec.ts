@@ -5,7 +5,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { runStack } from "./harness";
+import { runStack } from "../harness";
 
 interface Fake { url: string; received: Record<string, string[]>; close(): void }
 
@@ -46,7 +46,7 @@ async function fakeStack(broken: { loki?: boolean; alloy?: boolean } = {}): Prom
 
 function runScript(url: string, terminationLog: string): Promise<{ code: number; out: string }> {
     return new Promise(resolve => {
-        const child = spawn("sh", [path.join(__dirname, "..", "plan", "smoke-test.sh")], {
+        const child = spawn("sh", [path.join(__dirname, "..", "..", "plan", "smoke-test.sh")], {
             env: {
                 PATH: process.env.PATH, ALLOY_OTLP_HTTP: url, TEMPO_URL: url, LOKI_URL: url, PROMETHEUS_URL: url,
                 SMOKE_TIMEOUT: "3", SMOKE_INTERVAL: "1", TERMINATION_LOG: terminationLog,

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
-import { defaultVersions } from "../charts/table";
-import { containerPorts, Flow, flows, GroupName, groups, Port } from "../plan/guardrails/network-graph";
-import { networkPolicySpecs, PolicySpec } from "../plan/guardrails/network-policies";
-import { ports } from "../plan/wiring";
-import { parseSettings, RawConfig } from "../config/settings";
-import { runStack } from "./harness";
+import { defaultVersions } from "../../charts/table";
+import { containerPorts, Flow, flows, GroupName, groups, Port } from "../../plan/guardrails/network-graph";
+import { networkPolicySpecs, PolicySpec } from "../../plan/guardrails/network-policies";
+import { ports } from "../../plan/wiring";
+import { parseSettings, RawConfig } from "../../config/settings";
+import { runStack } from "../harness";
 
 const NS = "monitoring-stack";
 interface Pod { namespace: string; labels: Record<string, string>; external?: boolean }

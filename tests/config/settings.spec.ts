@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { defaultVersions } from "../charts/table";
-import { parseSettings, RawConfig } from "../config/settings";
-import { editDistance } from "../config/reader";
+import { defaultVersions } from "../../charts/table";
+import { parseSettings, RawConfig } from "../../config/settings";
+import { editDistance } from "../../config/reader";
 
 const parse = (raw: RawConfig) => parseSettings(raw, defaultVersions);
 const refused = (raw: RawConfig): string => {

@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { oneLine, render } from "../scripts/render";
-import { root } from "./harness";
+import { oneLine, render } from "../../scripts/render";
+import { root } from "../harness";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
 const files = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map(f => [f, fs.readFileSync(path.join(dir, f), "utf8")]));

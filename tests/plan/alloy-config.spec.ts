@@ -4,12 +4,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { defaultVersions } from "../charts/table";
-import { alloyConfig, AlloyConfigInput } from "../plan/telemetry/alloy-config";
-import { alloyReceiverPorts } from "../plan/releases/alloy";
-import { wiring, Wiring } from "../plan/wiring";
-import { parseSettings, Settings } from "../config/settings";
-import { PROJECT, Run, runStack, stackConfig } from "./harness";
+import { defaultVersions } from "../../charts/table";
+import { alloyConfig, AlloyConfigInput } from "../../plan/telemetry/alloy-config";
+import { alloyReceiverPorts } from "../../plan/releases/alloy";
+import { wiring, Wiring } from "../../plan/wiring";
+import { parseSettings, Settings } from "../../config/settings";
+import { PROJECT, Run, runStack, stackConfig } from "../harness";
 
 // ---- a minimal Alloy syntax reader ----------------------------------------------------------------
 
@@ -401,7 +401,7 @@ describe("Alloy configuration", () => {
 
             it("matches the reviewed golden file (UPDATE_GOLDEN=1 rewrites it)", () => {
                 if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden(stack), text);
-                assert.equal(text, fs.readFileSync(golden(stack), "utf8"), `tests/golden/alloy-${stack}.alloy is out of date`);
+                assert.equal(text, fs.readFileSync(golden(stack), "utf8"), `tests/plan/golden/alloy-${stack}.alloy is out of date`);
             });
         });
     }

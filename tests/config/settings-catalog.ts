@@ -2,10 +2,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { defaultVersions } from "../charts/table";
-import { Kind } from "../config/reader";
-import { parseSettings } from "../config/settings";
-import { PROJECT, root } from "./harness";
+import { defaultVersions } from "../../charts/table";
+import { Kind } from "../../config/reader";
+import { parseSettings } from "../../config/settings";
+import { PROJECT, root } from "../harness";
 
 /** The prod stack file plus every optional block, so that every setting is read. */
 export function fullConfig(): Record<string, any> {

@@ -1,8 +1,8 @@
 // Every setting, every kind of bad value: each is refused with a message that names the key.
 import { strict as assert } from "assert";
-import { defaultVersions } from "../charts/table";
-import { Kind } from "../config/reader";
-import { parseSettings, RawConfig } from "../config/settings";
+import { defaultVersions } from "../../charts/table";
+import { Kind } from "../../config/reader";
+import { parseSettings, RawConfig } from "../../config/settings";
 import { allSettings, fullConfig } from "./settings-catalog";
 
 const withValue = (key: string, value: unknown): RawConfig => {

@@ -3,27 +3,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { alertRules, AlertRule, knownMetrics, metricNames, stackHealthInput, StackHealthInput } from "../plan/telemetry/alert-rules";
-import { defaultVersions } from "../charts/table";
-import { parseSettings, RawConfig } from "../config";
-import { promtool, PROMTOOL_INSTALL, stackInputs, unitTestDir, writeRuleTests } from "../scripts/promtool";
+import { alertRules, AlertRule, knownMetrics, metricNames, StackHealthInput } from "../../plan/telemetry/alert-rules";
+import { promtool, PROMTOOL_INSTALL, stackInputs, unitTestDir, writeRuleTests } from "../../scripts/promtool";
 
 const rulesOf = (input: StackHealthInput): AlertRule[] => alertRules(input).groups.flatMap(g => g.rules);
-
-function stackFileSettings(stack: string) {
-    const doc = parse(fs.readFileSync(path.resolve(__dirname, `../Pulumi.${stack}.yaml`), "utf8"));
-    const raw = Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^monitoring-stack:/, ""), v])) as RawConfig;
-    return parseSettings(raw, defaultVersions);
-}
 
 describe("alert rules for the stack itself", () => {
     for (const [stack, input] of Object.entries(stackInputs)) {
         describe(`${stack} inputs`, () => {
             const rules = rulesOf(input);
-
-            it("match the stack file's settings", () => {
-                assert.deepEqual(stackHealthInput(stackFileSettings(stack)), input);
-            });
 
             it("give every alert a severity, a summary, a description and a runbook pointing at its README section", () => {
                 assert.ok(rules.length > 0);
@@ -110,7 +98,7 @@ describe("promtool on the generated rules", function () {
         assert.ok(r.ok, r.output);
     });
 
-    it("passes the unit tests in tests/promtool", () => {
+    it("passes the unit tests in tests/plan/promtool", () => {
         const r = promtool(["test", "rules", ...Object.values(files.tests)]);
         assert.ok(r.ok, r.output);
     });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { dashboardProvider, grafanaComDashboards, grafanaDashboards } from "../plan/telemetry/dashboards";
-import { datasourceUids } from "../plan/wiring";
-import { Run, runStack, stackConfig } from "./harness";
+import { dashboardProvider, grafanaComDashboards, grafanaDashboards } from "../../plan/telemetry/dashboards";
+import { datasourceUids } from "../../plan/wiring";
+import { Run, runStack, stackConfig } from "../harness";
 
 const requiredIds = [7249, 1860, 13639, 16971];
 

@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { knownMetrics, metricNames } from "../plan/telemetry/alert-rules";
-import { healthDashboard, healthDashboardUid } from "../plan/telemetry/health-dashboard";
-import { datasourceUids } from "../plan/wiring";
-import { promtool, stackInputs } from "../scripts/promtool";
+import { knownMetrics, metricNames } from "../../plan/telemetry/alert-rules";
+import { healthDashboard, healthDashboardUid } from "../../plan/telemetry/health-dashboard";
+import { datasourceUids } from "../../plan/wiring";
+import { promtool, stackInputs } from "../../scripts/promtool";
 
 interface Panel {
     id: number;

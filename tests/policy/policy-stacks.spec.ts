@@ -2,9 +2,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PackConfigFile, reconcile, Resource, runPack, Violation } from "../policy/in-process";
-import { packEnforcementLevel, policies } from "../policy/policies";
-import { root, Run, runStack, stackConfig, testSecrets } from "./harness";
+import { PackConfigFile, reconcile, Resource, runPack, Violation } from "../../policy/in-process";
+import { packEnforcementLevel, policies } from "../../policy/policies";
+import { root, Run, runStack, stackConfig, testSecrets } from "../harness";
 
 const packConfig = (stack: string): PackConfigFile =>
     JSON.parse(fs.readFileSync(path.join(root, "policy", `${stack}.json`), "utf8"));

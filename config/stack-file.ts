@@ -1,0 +1,26 @@
+// A stack file's settings without the Pulumi runtime: for `npm run render`, the promtool inputs and tests.
+import * as fs from "fs";
+import { parse } from "yaml";
+import { defaultVersions } from "../charts/table";
+import { parseSettings, RawConfig, Settings } from "./settings";
+
+export const PROJECT = "monitoring-stack";
+
+/** The project's keys of a stack file's `config:` (without the `monitoring-stack:` prefix), with overrides; `undefined` removes a key. */
+export function stackFileConfig(file: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        if (key.startsWith(`${PROJECT}:`)) config[key.slice(PROJECT.length + 1)] = value;
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete config[key];
+        else config[key] = value;
+    }
+    return config;
+}
+
+/** Parses and validates a stack file's settings as `pulumi up` would (secret settings are not read). */
+export function settingsFromStackFile(file: string, overrides: Record<string, unknown> = {}): Settings {
+    return parseSettings(stackFileConfig(file, overrides) as RawConfig, defaultVersions);
+}
