@@ -21,7 +21,7 @@ interface Registered {
     inputs: Record<string, any>;
 }
 
-// Internal in @pulumi/pulumi 3.248 (runtime/settings.js): resolves once every queued registration is done.
+// Internal in @pulumi/pulumi 3.248 to 3.276 (runtime/settings.js): resolves once every queued registration is done.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 async function monitoringOutputs(): Promise<Record<string, unknown>> {

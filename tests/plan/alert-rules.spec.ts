@@ -5,6 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { alertRules, AlertRule, knownMetrics, metricNames, StackHealthInput } from "../../plan/telemetry/alert-rules";
 import { promtool, PROMTOOL_INSTALL, stackInputs, unitTestDir, writeRuleTests } from "../../scripts/promtool";
+import { describeWithTool } from "../tools";
 
 const rulesOf = (input: StackHealthInput): AlertRule[] => alertRules(input).groups.flatMap(g => g.rules);
 
@@ -89,18 +90,20 @@ describe("promtool on the generated rules", function () {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it(`is installed (${PROMTOOL_INSTALL})`, () => {
-        assert.ok(promtool(["--version"]).ok);
-    });
+    describeWithTool("promtool", "run by promtool", () => {
+        it(`is installed (${PROMTOOL_INSTALL})`, () => {
+            assert.ok(promtool(["--version"]).ok);
+        });
 
-    it("accepts both stacks' rule files", () => {
-        const r = promtool(["check", "rules", ...Object.values(files.rules)]);
-        assert.ok(r.ok, r.output);
-    });
+        it("accepts both stacks' rule files", () => {
+            const r = promtool(["check", "rules", ...Object.values(files.rules)]);
+            assert.ok(r.ok, r.output);
+        });
 
-    it("passes the unit tests in tests/plan/promtool", () => {
-        const r = promtool(["test", "rules", ...Object.values(files.tests)]);
-        assert.ok(r.ok, r.output);
+        it("passes the unit tests in tests/plan/promtool", () => {
+            const r = promtool(["test", "rules", ...Object.values(files.tests)]);
+            assert.ok(r.ok, r.output);
+        });
     });
 
     for (const [stack, input] of Object.entries(stackInputs)) {

