@@ -1,6 +1,6 @@
 // Runs promtool over the generated alert rules: `check rules` on the rule files, then `test rules` with the
 // unit tests in tests/plan/promtool/. Usage: npx ts-node scripts/promtool.ts [work dir]
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -39,6 +39,18 @@ export function promtool(args: string[]): PromtoolResult {
     }
     if (r.error) throw r.error;
     return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+/** promtool without blocking the test process: its unit tests take seconds and can run beside other tests. */
+export function promtoolAsync(args: string[]): Promise<PromtoolResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("promtool", args);
+        let output = "";
+        child.stdout.on("data", d => (output += d));
+        child.stderr.on("data", d => (output += d));
+        child.on("error", reject);
+        child.on("close", code => resolve({ ok: code === 0, output }));
+    });
 }
 
 export const ruleFileText = (rules: { groups: unknown[] }) => stringify(rules, { lineWidth: 0 });

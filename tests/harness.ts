@@ -91,13 +91,8 @@ function providerOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, 
     return {};
 }
 
-function clearProjectModules(): void {
-    for (const id of Object.keys(require.cache)) {
-        if (id.startsWith(root) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}tests${path.sep}`)) {
-            delete require.cache[id];
-        }
-    }
-}
+/** The entry point reads the configuration when it runs; every other module is pure or keeps no state, so only it runs again. */
+const entry = path.join(root, "index.ts");
 
 const runs = new Map<string, Promise<Run>>();
 
@@ -156,8 +151,8 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     for (const [k, v] of Object.entries(secrets)) config[`${PROJECT}:${k}`] = v;
     pulumi.runtime.setAllConfig(config, needed);
 
-    clearProjectModules();
-    const outputs = require(path.join(root, "index.ts")) as Record<string, unknown>;
+    delete require.cache[require.resolve(entry)];
+    const outputs = require(entry) as Record<string, unknown>;
     await Promise.all(Object.values(outputs).map(valueOf));
     for (let idle = 0; idle < 3; ) {
         await new Promise(r => setTimeout(r, 5));

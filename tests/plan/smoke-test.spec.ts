@@ -49,7 +49,7 @@ function runScript(url: string, terminationLog: string): Promise<{ code: number;
         const child = spawn("sh", [path.join(__dirname, "..", "..", "plan", "smoke-test.sh")], {
             env: {
                 PATH: process.env.PATH, ALLOY_OTLP_HTTP: url, TEMPO_URL: url, LOKI_URL: url, PROMETHEUS_URL: url,
-                SMOKE_TIMEOUT: "3", SMOKE_INTERVAL: "1", TERMINATION_LOG: terminationLog,
+                SMOKE_TIMEOUT: "1", SMOKE_INTERVAL: "1", TERMINATION_LOG: terminationLog,
             },
         });
         let out = "";

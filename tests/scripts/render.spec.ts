@@ -48,7 +48,7 @@ describe("offline render", function () {
     });
 
     it("exits non-zero with one line for an unknown stack", () => {
-        const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/render.ts", "staging"], { cwd: root, encoding: "utf8" });
+        const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "scripts/render.ts", "staging"], { cwd: root, encoding: "utf8" });
         assert.equal(result.status, 2);
         assert.equal(result.stderr.trim(), 'render: unknown stack "staging"; expected one of: dev, prod (npm run render -- <stack>)');
         assert.equal(result.stdout, "");
