@@ -54,6 +54,8 @@ export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[]):
                         metadata: { labels: groups.smokeTest.selector, annotations: { [runAnnotation]: runKey } },
                         spec: {
                             restartPolicy: "Never",
+                            // It only calls HTTP endpoints: no API token in the pod.
+                            automountServiceAccountToken: false,
                             securityContext: { runAsNonRoot: true, runAsUser: 100, seccompProfile: { type: "RuntimeDefault" } },
                             containers: [{
                                 name: "smoke-test",

@@ -2,9 +2,14 @@ import { Settings } from "../../config/settings";
 import { dashboardSidecar, grafanaDashboards } from "../telemetry/dashboards";
 import { datasources } from "../telemetry/datasources";
 import { aux, k8sResources } from "../sizes";
+import { lockedDownContainer } from "../security";
 import { Wiring } from "../wiring";
 
 export const adminSecretKeys = { user: "admin-user", password: "admin-password" } as const;
+
+const tmpDir = { name: "tmp", mountPath: "/tmp" };
+/** The chart sets seccomp per container, not on the pod: stated with every container context the values give. */
+const grafanaSeccomp = { seccompProfile: { type: "RuntimeDefault" } };
 
 export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
     const g = s.grafana;
@@ -25,7 +30,13 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
             annotations: { "helm.sh/resource-policy": "keep" },
             ...(s.cluster.storageClass ? { storageClassName: s.cluster.storageClass } : {}),
         },
-        initChownData: { resources: aux("10m", "16Mi", "64Mi") },
+        // The init-chown-data container runs as root with CHOWN and DAC_OVERRIDE; the pod's fsGroup (472)
+        // owns the volume instead. Read-only root filesystems; /tmp is an emptyDir for Grafana and the
+        // dashboard sidecar.
+        initChownData: { enabled: false },
+        containerSecurityContext: { ...lockedDownContainer, privileged: false, ...grafanaSeccomp },
+        extraEmptyDirMounts: [tmpDir],
+        downloadDashboards: { securityContext: { ...lockedDownContainer, ...grafanaSeccomp } },
         // The chart's test pod runs only on `helm test`; nothing here runs it.
         testFramework: { enabled: false },
         "grafana.ini": {
@@ -35,7 +46,11 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources(w) } },
         ...grafanaDashboards(g),
-        sidecar: { resources: aux("10m", "64Mi", "128Mi"), dashboards: dashboardSidecar },
+        sidecar: {
+            resources: aux("10m", "64Mi", "128Mi"),
+            securityContext: { ...lockedDownContainer, ...grafanaSeccomp },
+            dashboards: { ...dashboardSidecar, extraMounts: [tmpDir] },
+        },
         ingress: ingress
             ? {
                 enabled: true,
