@@ -55,6 +55,8 @@ export interface TempoSettings {
 }
 
 export interface AlloySettings {
+    /** The receiving Alloy (a Deployment in the main namespace): its replicas form a cluster when clustering is on. */
+    replicas: number;
     clustering: boolean;
     resources: Resources;
 }
@@ -70,6 +72,8 @@ export interface GrafanaSettings {
 
 export interface Settings {
     namespace: string;
+    /** Namespace of the node agents that need the host (node-exporter, the Alloy DaemonSet): Pod Security `privileged`. */
+    nodeNamespace: string;
     cluster: {
         domain: string;
         storageClass?: string;
@@ -100,7 +104,7 @@ export interface Settings {
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -143,6 +147,17 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         pattern: DNS_LABEL,
         expected: "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)",
     });
+
+    const nodeNamespace = root.string("nodeNamespace", `${namespace}-node`, {
+        pattern: DNS_LABEL,
+        expected: "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters) for the node agents",
+    });
+    if (!root.has("nodeNamespace") && !DNS_LABEL.test(nodeNamespace)) {
+        errors.push(`nodeNamespace must be a Kubernetes namespace name of at most 63 characters, got the default ${JSON.stringify(nodeNamespace)} (namespace + "-node"): set nodeNamespace`);
+    }
+    if (nodeNamespace === namespace) {
+        errors.push(`nodeNamespace must differ from namespace (${JSON.stringify(namespace)}): the main namespace enforces Pod Security "restricted", the node agents need "privileged"`);
+    }
 
     const protect = root.bool("protect", false);
     const smokeTest = root.bool("smokeTest", true);
@@ -279,14 +294,16 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     }
 
     const a = root.child("alloy");
+    const alloyReplicas = a.int("replicas", cluster.nodes > 1 ? 2 : 1, 1, 20);
     const alloy: AlloySettings = {
-        clustering: a.bool("clustering", cluster.nodes > 1),
+        replicas: alloyReplicas,
+        clustering: a.bool("clustering", alloyReplicas > 1),
         resources: resources(a.child("resources"), res("100m", "256Mi", "1", "512Mi")),
     };
     a.done();
 
-    if (cluster.nodes > 1 && !alloy.clustering) {
-        errors.push(`alloy.clustering must be true when cluster.nodes is ${cluster.nodes}: one clustered Alloy collects the Kubernetes events; without clustering every node's Alloy would send each event again`);
+    if (alloy.replicas > 1 && !alloy.clustering) {
+        errors.push(`alloy.clustering must be true when alloy.replicas is ${alloy.replicas}: one clustered Alloy collects the Kubernetes events; without clustering every replica would send each event again`);
     }
 
     const g = root.child("grafana");
@@ -312,5 +329,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
 }

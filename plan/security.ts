@@ -20,3 +20,6 @@ export function podSecurityLabels(enforce: "restricted" | "privileged", warn: "r
         "pod-security.kubernetes.io/audit": warn,
     };
 }
+
+/** Grafana's chart sets seccomp per container, not on the pod: stated with every container context the values give. */
+export const grafanaContainerSecurity = { ...lockedDownContainer, ...runtimeDefaultSeccomp };

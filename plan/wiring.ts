@@ -8,6 +8,8 @@ export const releaseNames = {
     loki: "loki",
     tempo: "tempo",
     alloy: "alloy",
+    /** The Alloy DaemonSet in the node namespace: container logs and node-local pod metrics. */
+    alloyNode: "alloy-node",
     grafana: "grafana",
 } as const;
 
@@ -42,6 +44,8 @@ export interface Receivers {
 
 export interface Wiring {
     namespace: string;
+    /** Namespace of the node agents (node-exporter, the Alloy DaemonSet). */
+    nodeNamespace: string;
     prometheus: { url: string; remoteWriteUrl: string };
     loki: { gatewayUrl: string; pushUrl: string; queryUrl: string; otlpUrl: string };
     tempo: Receivers & { queryUrl: string };
@@ -77,6 +81,7 @@ export function wiring(s: Settings): Wiring {
 
     return {
         namespace: s.namespace,
+        nodeNamespace: s.nodeNamespace,
         prometheus: { url: promUrl, remoteWriteUrl: promWrite },
         loki: {
             gatewayUrl: gateway,

@@ -43,7 +43,7 @@ export const passThrough: Record<string, { path: string; why: string }[]> = {
 };
 
 /** Keys whose value is a Kubernetes API object the charts render with toYaml: checked for presence only. */
-const kubernetesObjects = ["resources", "affinity"];
+const kubernetesObjects = ["resources", "affinity", "securityContext", "podSecurityContext", "containerSecurityContext"];
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

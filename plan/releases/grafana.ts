@@ -2,14 +2,12 @@ import { Settings } from "../../config/settings";
 import { dashboardSidecar, grafanaDashboards } from "../telemetry/dashboards";
 import { datasources } from "../telemetry/datasources";
 import { aux, k8sResources } from "../sizes";
-import { lockedDownContainer } from "../security";
+import { grafanaContainerSecurity } from "../security";
 import { Wiring } from "../wiring";
 
 export const adminSecretKeys = { user: "admin-user", password: "admin-password" } as const;
 
 const tmpDir = { name: "tmp", mountPath: "/tmp" };
-/** The chart sets seccomp per container, not on the pod: stated with every container context the values give. */
-const grafanaSeccomp = { seccompProfile: { type: "RuntimeDefault" } };
 
 export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
     const g = s.grafana;
@@ -34,9 +32,8 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
         // owns the volume instead. Read-only root filesystems; /tmp is an emptyDir for Grafana and the
         // dashboard sidecar.
         initChownData: { enabled: false },
-        containerSecurityContext: { ...lockedDownContainer, privileged: false, ...grafanaSeccomp },
+        containerSecurityContext: { ...grafanaContainerSecurity, privileged: false },
         extraEmptyDirMounts: [tmpDir],
-        downloadDashboards: { securityContext: { ...lockedDownContainer, ...grafanaSeccomp } },
         // The chart's test pod runs only on `helm test`; nothing here runs it.
         testFramework: { enabled: false },
         "grafana.ini": {
@@ -48,7 +45,7 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
         ...grafanaDashboards(g),
         sidecar: {
             resources: aux("10m", "64Mi", "128Mi"),
-            securityContext: { ...lockedDownContainer, ...grafanaSeccomp },
+            securityContext: grafanaContainerSecurity,
             dashboards: { ...dashboardSidecar, extraMounts: [tmpDir] },
         },
         ingress: ingress

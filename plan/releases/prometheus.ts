@@ -56,6 +56,8 @@ export function prometheusValues(s: Settings) {
         },
         // Host network, PID namespace and read-only host paths are what node-exporter needs; nothing else.
         "prometheus-node-exporter": {
+            // In the node namespace (Pod Security `privileged`); its ServiceMonitor goes with it.
+            namespaceOverride: s.nodeNamespace,
             resources: aux("20m", "32Mi", "64Mi"),
             securityContext: { ...runtimeDefaultSeccomp },
             containerSecurityContext: { ...lockedDownContainer },
