@@ -70,6 +70,14 @@ export interface GrafanaSettings {
     ingress?: { hostname: string; className: string; clusterIssuer?: string };
 }
 
+/** Where every image is pulled from: one private mirror, and the Secrets that authenticate to it. */
+export interface ImageSettings {
+    /** A registry host with an optional path (`registry.example.com/mirror`) replacing every image's registry. */
+    registry?: string;
+    /** Names of existing image-pull Secrets (in both namespaces). */
+    pullSecrets: string[];
+}
+
 export interface Settings {
     namespace: string;
     /** Namespace of the node agents that need the host (node-exporter, the Alloy DaemonSet): Pod Security `privileged`. */
@@ -93,6 +101,7 @@ export interface Settings {
     smokeTest: boolean;
     charts: Record<ChartKey, string>;
     objectStorage?: ObjectStorage;
+    images: ImageSettings;
     prometheus: PrometheusSettings;
     loki: LokiSettings;
     tempo: TempoSettings;
@@ -104,7 +113,7 @@ export interface Settings {
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "images", "prometheus", "loki", "tempo", "alloy", "grafana",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -200,6 +209,16 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
             errors.push(`objectStorage.buckets must name three different buckets, got ${JSON.stringify(objectStorage.buckets)}`);
         }
     }
+
+    const im = root.child("images");
+    const images: ImageSettings = {
+        registry: im.string("registry", undefined, {
+            pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/,
+            expected: 'a registry host with an optional path and no scheme, like "registry.example.com/mirror"',
+        }),
+        pullSecrets: im.list("pullSecrets", { pattern: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, expected: 'Secret names like "mirror-pull"' }),
+    };
+    im.done();
 
     const p = root.child("prometheus");
     const pMode = p.oneOf("mode", ["managed", "external"] as const, "managed");
@@ -329,5 +348,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, images, prometheus, loki, tempo, alloy, grafana };
 }

@@ -18,7 +18,7 @@ export function plan(s: Settings): StackPlan {
     if (s.smokeTest) {
         // Grafana is not on the smoke test's path: it does not wait for it.
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
-        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits));
+        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.images));
     }
     return { namespace: s.namespace, nodeNamespace: s.nodeNamespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
 }

@@ -1,5 +1,6 @@
 import { ChartKey, charts } from "../../charts/table";
 import { Settings } from "../../config/settings";
+import { imageValues, mergeValues } from "../images";
 import { ComponentKey, ReleasePlan, Step, Values } from "../types";
 import { releaseNames, secretNames, Wiring } from "../wiring";
 import { alloyNodeValues, alloyValues } from "./alloy";
@@ -16,7 +17,8 @@ export const NODE_NAMESPACE: Step = "node-namespace";
 function release(s: Settings, component: ComponentKey, name: string, chart: ChartKey, values: Values, waitsFor: Step[], stateful: boolean, namespace = s.namespace): ReleasePlan {
     const spec = charts[chart];
     return {
-        component, name, chart, namespace, chartName: spec.chart, repo: spec.repo, version: s.charts[chart], timeout: spec.timeout, values, waitsFor,
+        component, name, chart, namespace, chartName: spec.chart, repo: spec.repo, version: s.charts[chart], timeout: spec.timeout,
+        values: mergeValues(values, imageValues(chart, s.images)), waitsFor,
         stateful, protect: stateful && s.protect, deleteBeforeReplace: true,
     };
 }

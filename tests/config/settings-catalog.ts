@@ -7,10 +7,15 @@ import { Kind } from "../../config/reader";
 import { parseSettings } from "../../config/settings";
 import { PROJECT, root } from "../harness";
 
+/** The optional blocks the prod stack file leaves out. */
+export const optionalBlocks = {
+    images: { registry: "registry.example.com/mirror", pullSecrets: ["mirror-pull"] },
+};
+
 /** The prod stack file plus every optional block, so that every setting is read. */
 export function fullConfig(): Record<string, any> {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]));
+    return { ...Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v])), ...structuredClone(optionalBlocks) };
 }
 
 /** Every setting path the parser reads, with the kind of value it expects. */
