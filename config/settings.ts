@@ -5,6 +5,32 @@ import { ChartKey, chartKeys } from "../charts/table";
 /** The secret settings (`pulumi config set --secret`) holding the object-storage credentials. */
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 
+/** The secret setting holding the OAuth client secret of Grafana's single sign-on. */
+export const ssoSecretKey = "grafanaSsoClientSecret";
+
+export type GrafanaRole = "Admin" | "Editor" | "Viewer";
+export const grafanaRoles: readonly GrafanaRole[] = ["Admin", "Editor", "Viewer"];
+
+/** Grafana single sign-on by generic OAuth 2 / OpenID Connect. */
+export interface SsoSettings {
+    /** The login button's label. */
+    name: string;
+    issuer?: string;
+    authUrl: string;
+    tokenUrl: string;
+    apiUrl: string;
+    clientId: string;
+    scopes: string[];
+    /** JMESPath to the user's groups in the ID token or user info. */
+    groupsAttributePath: string;
+    /** Groups granted each role; a user in several gets the highest. */
+    roles: Partial<Record<GrafanaRole, string[]>>;
+    allowedGroups: string[];
+    allowedDomains: string[];
+    /** Hide the user/password form once single sign-on works (the admin can still log in through the API). */
+    disableLoginForm: boolean;
+}
+
 export interface Resources {
     requests: { cpu: string; memory: string };
     limits: { cpu?: string; memory: string };
@@ -68,6 +94,7 @@ export interface GrafanaSettings {
     persistenceSize: string;
     resources: Resources;
     ingress?: { hostname: string; className: string; clusterIssuer?: string };
+    sso?: SsoSettings;
 }
 
 /** Where every image is pulled from: one private mirror, and the Secrets that authenticate to it. */
@@ -143,6 +170,43 @@ const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string)
 
 const URL_PATTERN = { pattern: /^https?:\/\/[^\s/]+(\/\S*)?$/, expected: 'an http(s) URL like "http://prometheus.monitoring.svc:9090"' };
 const SIZE = { pattern: /^\d+(Mi|Gi|Ti)$/, expected: 'a volume size like "10Gi"' };
+
+const GROUP = { pattern: /^[A-Za-z0-9 ._:@/=+-]{1,128}$/, expected: "group names of letters, digits, spaces and . _ : @ / = + -" };
+
+/**
+ * Generic OAuth: the three endpoint URLs, given or (for a Keycloak realm) derived from the issuer, since
+ * Grafana's configuration file has no discovery; roles from groups, with unknown roles refused.
+ */
+function ssoSettings(r: Reader, errors: string[]): SsoSettings {
+    const issuer = r.string("issuer", undefined, URL_PATTERN);
+    const given = { authUrl: r.string("authUrl", undefined, URL_PATTERN), tokenUrl: r.string("tokenUrl", undefined, URL_PATTERN), apiUrl: r.string("apiUrl", undefined, URL_PATTERN) };
+    const keycloak = issuer && /\/realms\/[^/]+\/?$/.test(issuer) ? issuer.replace(/\/$/, "") + "/protocol/openid-connect" : undefined;
+    const derived = keycloak ? { authUrl: `${keycloak}/auth`, tokenUrl: `${keycloak}/token`, apiUrl: `${keycloak}/userinfo` } : undefined;
+    const missing = (Object.keys(given) as (keyof typeof given)[]).filter(k => !given[k]);
+    if (!issuer && missing.length === 3) {
+        errors.push(`${r.path}.issuer is required (or ${r.path}.authUrl, tokenUrl and apiUrl): the identity provider's OpenID Connect issuer, like "https://sso.example.com/realms/main"`);
+    } else if (missing.length > 0 && !derived) {
+        errors.push(`${r.path}.${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} required: Grafana's generic OAuth does not discover endpoints, and ${issuer ? `the issuer ${JSON.stringify(issuer)} is not a Keycloak realm (…/realms/<name>) whose endpoints are known` : "no issuer is set"}`);
+    }
+    const roles = r.child("roles");
+    const sso: SsoSettings = {
+        name: r.string("name", "SSO", { pattern: /^[A-Za-z0-9 ._-]{1,40}$/, expected: "a short label of letters, digits, spaces, '.', '_' or '-'" }),
+        ...(issuer ? { issuer } : {}),
+        authUrl: given.authUrl ?? derived?.authUrl ?? "",
+        tokenUrl: given.tokenUrl ?? derived?.tokenUrl ?? "",
+        apiUrl: given.apiUrl ?? derived?.apiUrl ?? "",
+        clientId: r.required("clientId", { pattern: /^[A-Za-z0-9._:@/-]{1,200}$/, expected: 'an OAuth client ID like "grafana"' }),
+        scopes: r.has("scopes") ? r.list("scopes", { pattern: /^[A-Za-z0-9._:/-]+$/, expected: 'OAuth scopes like "openid"' }) : ["openid", "email", "profile", "groups"],
+        groupsAttributePath: r.string("groupsAttributePath", "groups", { pattern: /^[A-Za-z_][A-Za-z0-9_.]*$/, expected: 'a JMESPath field like "groups"' }),
+        roles: Object.fromEntries(grafanaRoles.map(role => [role, roles.list(role, GROUP)]).filter(([, groups]) => groups.length > 0)),
+        allowedGroups: r.list("allowedGroups", GROUP),
+        allowedDomains: r.list("allowedDomains", { pattern: HOSTNAME, expected: 'e-mail domains like "example.com"' }),
+        disableLoginForm: r.bool("disableLoginForm", false),
+    };
+    roles.done();
+    r.done();
+    return sso;
+}
 
 /**
  * Parses, defaults and validates the stack configuration. Throws one ConfigError listing every problem.
@@ -341,6 +405,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         };
     }
     gi.done();
+    if (g.has("sso")) grafana.sso = ssoSettings(g.child("sso"), errors);
     g.done();
 
     root.done();

@@ -1,9 +1,9 @@
 // The Kubernetes objects the program creates itself, beside the charts.
-import { secretKeys, Settings } from "../config/settings";
+import { secretKeys, Settings, ssoSecretKey } from "../config/settings";
 import { networkPolicySpecs } from "./guardrails/network-policies";
 import { namespaceWorkloads, ReleaseFootprint, resourceQuotaHard } from "./guardrails/quota";
 import { NODE_NAMESPACE, OBJECT_STORAGE } from "./releases";
-import { adminSecretKeys } from "./releases/grafana";
+import { adminSecretKeys, ssoSecretFileKey } from "./releases/grafana";
 import { podSecurityLabels } from "./security";
 import { containerDefaults } from "./sizes";
 import { alertRules, stackHealthInput } from "./telemetry/alert-rules";
@@ -57,6 +57,14 @@ export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[
         metadata: { name: secretNames.grafanaAdmin },
         body: { type: "Opaque", stringData: { [adminSecretKeys.user]: s.grafana.adminUser, [adminSecretKeys.password]: { generated: "admin-password" } } },
     });
+    // The OAuth client secret: mounted into Grafana, read by $__file{} (never in grafana.ini or values).
+    if (s.grafana.sso) {
+        objects.push({
+            owner: "grafana", group: releaseNames.grafana, waitsFor: [], protect: false, resource: "sso", apiVersion: "v1", kind: "Secret",
+            metadata: { name: secretNames.grafanaSso },
+            body: { type: "Opaque", stringData: { [ssoSecretFileKey]: { secretSetting: ssoSecretKey } } },
+        });
+    }
     if (s.cluster.networkPolicies) {
         for (const p of networkPolicySpecs(s)) {
             // Policies of the node namespace get a distinct resource name (the Kubernetes names may repeat).

@@ -30,7 +30,7 @@ export const ports = {
 export const datasourceUids = { prometheus: "prometheus", loki: "loki", tempo: "tempo" } as const;
 
 /** Secrets the program creates for the charts to reference. */
-export const secretNames = { grafanaAdmin: "grafana-admin", objectStorage: "object-storage" } as const;
+export const secretNames = { grafanaAdmin: "grafana-admin", objectStorage: "object-storage", grafanaSso: "grafana-sso" } as const;
 
 /** The trace and telemetry receivers a Service offers (Alloy, and Tempo's ingest Service). */
 export interface Receivers {

@@ -120,9 +120,11 @@ export function flows(s: Settings): Flow[] {
     ];
 }
 
-/** Grafana's egress: DNS, its backends, the Kubernetes API (dashboard sidecar) and grafana.com only when it downloads dashboards. */
+/** Grafana's egress: DNS, its backends, the Kubernetes API (dashboard sidecar), grafana.com only when it downloads dashboards, and the SSO provider's token and user-info endpoints. */
 export function grafanaEgressPorts(s: Settings): { dns: Port[]; internet: Port[] } {
-    const internet = new Set([s.cluster.apiServerPort, ...(s.grafana.downloadDashboards ? [443] : [])]);
+    const port = (url: string) => Number(new URL(url).port || (url.startsWith("https:") ? 443 : 80));
+    const sso = s.grafana.sso ? [port(s.grafana.sso.tokenUrl), port(s.grafana.sso.apiUrl)] : [];
+    const internet = new Set([s.cluster.apiServerPort, ...(s.grafana.downloadDashboards ? [443] : []), ...sso]);
     return {
         dns: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
         internet: [...internet].sort((a, b) => a - b).map(port => ({ port, protocol: "TCP" as const })),
