@@ -57,6 +57,23 @@ export function alloyValues(s: Settings, w: Wiring) {
             type: "deployment",
             replicas: s.alloy.replicas,
             volumes: { extra: [{ name: "storage", emptyDir: {} }] },
+            // The applications' endpoint: replicas on different nodes where possible, one kept through a drain.
+            ...(s.alloy.replicas > 1
+                ? {
+                    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+                    affinity: {
+                        podAntiAffinity: {
+                            preferredDuringSchedulingIgnoredDuringExecution: [{
+                                weight: 100,
+                                podAffinityTerm: {
+                                    labelSelector: { matchLabels: { "app.kubernetes.io/name": "alloy", "app.kubernetes.io/instance": "alloy" } },
+                                    topologyKey: "kubernetes.io/hostname",
+                                },
+                            }],
+                        },
+                    },
+                }
+                : {}),
         },
     };
 }

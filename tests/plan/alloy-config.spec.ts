@@ -413,6 +413,8 @@ describe("Alloy configuration", () => {
                 assert.equal(v.alloy.mounts.varlog, false);
                 assert.equal(v.controller.tolerations, undefined, "a Deployment need not run on tainted nodes");
                 assert.ok(v.controller.volumes.extra.every((x: Record<string, unknown>) => !("hostPath" in x)), "no hostPath");
+                if (settings.alloy.replicas > 1) assert.deepEqual(v.controller.podDisruptionBudget, { enabled: true, maxUnavailable: 1 }, "one receiver stays through a drain");
+                else assert.equal(v.controller.podDisruptionBudget, undefined, "a single replica would block every drain");
                 assert.equal((await run.resolve("alloyOtlpHttp")).value, `http://alloy.${settings.namespace}.svc.${settings.cluster.domain}:4318`);
             });
 
