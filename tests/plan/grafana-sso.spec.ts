@@ -9,6 +9,7 @@ import { plan } from "../../plan";
 import { networkPolicySpecs } from "../../plan/guardrails/network-policies";
 import { chartPods } from "../chart-pods";
 import { configError, plaintextContains, root, runStack, secretContains, stackConfig, testSecrets } from "../harness";
+import { literalCredentials } from "../../policy/secrets";
 import { evaluate } from "../pss";
 import { fullSso } from "../config/settings-catalog";
 
@@ -87,6 +88,7 @@ describe("Grafana single sign-on", () => {
             const secret = prod.objects.find(o => o.kind === "Secret" && o.metadata.name === "grafana-sso")!;
             assert.deepEqual(secret.body.stringData, { "client-secret": { secretSetting: "grafanaSsoClientSecret" } });
             assert.equal(secret.owner, "grafana", "created with Grafana, before its release");
+            assert.deepEqual(literalCredentials(v), [], "the policy pack finds no literal credential");
         });
 
         it("turns anonymous access off and secures cookies where Grafana has TLS", () => {
