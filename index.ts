@@ -7,7 +7,7 @@ const { settings, secrets } = loadSettings();
 const stack = new MonitoringStack("monitoring", { plan: plan(settings), secrets });
 
 export const {
-    namespace,
+    namespace, nodeNamespace,
     alloyOtlpGrpc, alloyOtlpHttp, alloyJaegerGrpc, alloyJaegerThriftHttp, alloyJaegerAgent, alloyZipkinUrl, alloyMetricsUrl,
     lokiGatewayUrl, lokiPushUrl, lokiQueryUrl,
     tempoOtlpGrpc, tempoOtlpHttp, tempoJaegerGrpc, tempoJaegerThriftHttp, tempoJaegerAgent, tempoZipkinUrl, tempoQueryUrl,

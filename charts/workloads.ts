@@ -23,6 +23,8 @@ export interface Workload {
      * containers and test pods, which do not stay. The footprint adds these up.
      */
     instances: number | "node" | "once";
+    /** The namespace the chart puts it in when the values override the release's (`namespaceOverride`). */
+    namespace?: string;
 }
 
 type Path = string[];
@@ -232,13 +234,14 @@ function tempoDistributed(r: Release): Workload[] {
 
 function alloy(r: Release): Workload[] {
     const v = r.values;
+    const namespace = get(v, ["namespaceOverride"]) as string | undefined;
     // The legacy `agent` section is merged over `alloy` (agent wins).
     const pods = (get(v, ["controller", "type"]) ?? "daemonset") === "daemonset" ? "node" : replicas(v, ["controller"], 1);
     const out: Workload[] = [{ what: "Alloy", instances: pods, path: ["alloy", "resources"], resources: merge(get(v, ["alloy", "resources"]), get(v, ["agent", "resources"])) }];
     if (on(v, ["configReloader", "enabled"], true)) {
         out.push(plain(v, "the config reloader", ["configReloader", "resources"], pods, { requests: { cpu: "10m", memory: "50Mi" } }));
     }
-    return out;
+    return namespace ? out.map(w => ({ ...w, namespace })) : out;
 }
 
 const GRAFANA_SIDECARS = ["dashboards", "datasources", "alerts", "notifiers", "plugins"];
@@ -286,8 +289,12 @@ function kubePrometheusStack(r: Release): Workload[] {
         ["nodeExporter", "prometheus-node-exporter", "node-exporter", "node"],
     ] as const) {
         if (!on(v, [flag, "enabled"], true)) continue;
+        const first = out.length;
         add(true, what, [chart, "resources"], instances);
         add(on(v, [chart, "kubeRBACProxy", "enabled"], false), `the kube-rbac-proxy of ${what}`, [chart, "kubeRBACProxy", "resources"], instances);
+        // Both subcharts take `namespaceOverride` (node-exporter goes to the node agents' namespace).
+        const namespace = get(v, [chart, "namespaceOverride"]) as string | undefined;
+        if (namespace) for (let i = first; i < out.length; i++) out[i] = { ...out[i], namespace };
     }
     add(on(v, ["windowsMonitoring", "enabled"], false), "the Windows exporter", ["prometheus-windows-exporter", "resources"], "node");
     if (on(v, ["grafana", "enabled"], true)) out.push(...prefixed(["grafana"], grafana(v.grafana ?? {})));

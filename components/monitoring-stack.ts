@@ -16,6 +16,7 @@ export interface MonitoringStackArgs {
 export class MonitoringStack extends pulumi.ComponentResource {
     readonly plan: StackPlan;
     readonly namespace: pulumi.Output<string>;
+    readonly nodeNamespace: pulumi.Output<string>;
     readonly parts = new Map<ComponentKey | Owner, Part>();
     readonly grafanaAdminPassword: pulumi.Output<string>;
 
@@ -28,11 +29,18 @@ export class MonitoringStack extends pulumi.ComponentResource {
             return value;
         };
         const owned = (owner: Owner) => plan.objects.filter(o => o.owner === owner);
-        const [nsPlan, ...beside] = owned("stack");
-        const ns = k8sObject(name, nsPlan, undefined, secretSetting, { parent: this });
-        const namespace = (this.namespace = ns.metadata.name);
+        // The two namespaces first: every object and release in them waits for them through their names.
         const steps = new Map<Step, pulumi.Resource>();
-        for (const o of beside) steps.set(o.group, k8sObject(name, o, namespace, secretSetting, { parent: this }));
+        const created = new Map<string, pulumi.Output<string>>();
+        for (const o of owned("stack").filter(o => o.kind === "Namespace")) {
+            const ns = k8sObject(name, o, undefined, secretSetting, { parent: this });
+            created.set(o.metadata.name!, ns.metadata.name);
+            steps.set(o.group, ns);
+        }
+        const namespace = (which: string = plan.namespace) => created.get(which) ?? pulumi.output(which);
+        this.namespace = namespace(plan.namespace);
+        this.nodeNamespace = namespace(plan.nodeNamespace);
+        for (const o of owned("stack").filter(o => o.kind !== "Namespace")) steps.set(o.group, k8sObject(name, o, namespace(o.namespace), secretSetting, { parent: this }));
 
         const part = (key: ComponentKey | Exclude<Owner, "stack">, objects: ObjectPlan[], release = plan.releases.find(r => r.component === key)) => {
             const waits = [...(release?.waitsFor ?? []), ...objects.flatMap(o => o.waitsFor)].filter(s => steps.has(s));

@@ -12,6 +12,7 @@ export function stackOutputs(stack: MonitoringStack) {
     return {
         ...stack.plan.outputs,
         namespace: stack.namespace,
+        nodeNamespace: stack.nodeNamespace,
         grafanaAdminPassword: pulumi.secret(stack.grafanaAdminPassword),
         smokeTest,
     };

@@ -11,6 +11,7 @@ export const typeTokens: Record<ComponentKey | Exclude<Owner, "stack">, string> 
     loki: "monitoring-stack:index:Loki",
     tempo: "monitoring-stack:index:Tempo",
     alloy: "monitoring-stack:index:Alloy",
+    "alloy-node": "monitoring-stack:index:AlloyNode",
     grafana: "monitoring-stack:index:Grafana",
     network: "monitoring-stack:index:NetworkPolicies",
     "self-monitoring": "monitoring-stack:index:SelfMonitoring",
@@ -22,7 +23,8 @@ export interface PartArgs {
     release?: ReleasePlan;
     /** The program's own objects this component owns, created in plan order. */
     objects: ObjectPlan[];
-    namespace: pulumi.Input<string>;
+    /** The created namespace of that name (an object's or release's `namespace`; the main one when unset). */
+    namespace: (name?: string) => pulumi.Input<string>;
     /** Resolves references to secret settings; generated passwords are made here, as this component's children. */
     secretSetting: SecretResolver;
 }
@@ -39,11 +41,11 @@ export class Part extends pulumi.ComponentResource {
         for (const o of args.objects) {
             // `<group>/<resource>`: an object of this component, created before.
             const local = o.waitsFor.filter(step => step.startsWith(`${o.group}/`)).map(step => this.objects.get(step.slice(o.group.length + 1))!);
-            this.objects.set(o.resource, k8sObject(name, o, args.namespace, resolve, { parent: this, ...(local.length ? { dependsOn: local } : {}) }));
+            this.objects.set(o.resource, k8sObject(name, o, args.namespace(o.namespace), resolve, { parent: this, ...(local.length ? { dependsOn: local } : {}) }));
         }
         // The release references the objects by name (the admin Secret): it waits for them.
         const beside = [...this.objects.values()];
-        if (args.release) this.release = helmRelease(args.release, args.namespace, { parent: this, ...(beside.length ? { dependsOn: beside } : {}) });
+        if (args.release) this.release = helmRelease(args.release, args.namespace(args.release.namespace), { parent: this, ...(beside.length ? { dependsOn: beside } : {}) });
         this.registerOutputs(Object.fromEntries(this.generated));
     }
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../charts/table";
 import { ConfigError } from "./reader";
-import { parseSettings, RawConfig, secretKeys, Settings, settingKeys } from "./settings";
+import { parseSettings, RawConfig, secretKeys, Settings, settingKeys, ssoSecretKey } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
@@ -29,7 +29,15 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
         raw[key] = decode(config.get(key));
     }
     const settings = parseSettings(raw, defaultVersions);
-    if (!settings.objectStorage) return { settings, secrets: {} };
+    // Grafana's OAuth client secret reaches it through a Secret and $__file{}, never through values.
+    const sso: Secrets = {};
+    if (settings.grafana.sso) {
+        if (config.getSecret(ssoSecretKey) === undefined) {
+            throw new ConfigError(`grafana.sso is set but ${ssoSecretKey} is missing: set it with \`pulumi config set --secret ${ssoSecretKey} <client secret>\``);
+        }
+        sso[ssoSecretKey] = config.requireSecret(ssoSecretKey);
+    }
+    if (!settings.objectStorage) return { settings, secrets: sso };
     const missing = Object.values(secretKeys).filter(k => config.getSecret(k) === undefined);
     if (missing.length > 0) {
         throw new ConfigError(
@@ -48,6 +56,6 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     }
     return {
         settings,
-        secrets: Object.fromEntries(Object.values(secretKeys).map(k => [k, config.requireSecret(k)])),
+        secrets: { ...sso, ...Object.fromEntries(Object.values(secretKeys).map(k => [k, config.requireSecret(k)])) },
     };
 }

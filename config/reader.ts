@@ -40,7 +40,7 @@ export const SEMVER = /^\d+\.\d+\.\d+$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const HOSTNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object";
+export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object" | "list";
 
 /** Told of every key a reader looks at, with the kind of value it expects (tests enumerate the settings with it). */
 export type Trace = (path: string, kind: Kind) => void;
@@ -152,6 +152,15 @@ export class Reader {
         const s = typeof v === "number" && kind === "cpu" ? String(v) : v;
         if (typeof s !== "string" || !(kind === "cpu" ? CPU : MEMORY).test(s)) return this.fail(key, expected, v) ?? dflt;
         return s;
+    }
+
+    /** A list of strings, each matching `check`. */
+    list(key: string, check: { pattern: RegExp; expected: string }): string[] {
+        const v = this.take(key, "list");
+        if (v === undefined || v === null) return [];
+        const expected = `a list of ${check.expected}`;
+        if (!Array.isArray(v) || v.some(x => typeof x !== "string" || !check.pattern.test(x))) return this.fail(key, expected, v) ?? [];
+        return v as string[];
     }
 
     child(key: string): Reader {

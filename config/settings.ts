@@ -5,6 +5,32 @@ import { ChartKey, chartKeys } from "../charts/table";
 /** The secret settings (`pulumi config set --secret`) holding the object-storage credentials. */
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 
+/** The secret setting holding the OAuth client secret of Grafana's single sign-on. */
+export const ssoSecretKey = "grafanaSsoClientSecret";
+
+export type GrafanaRole = "Admin" | "Editor" | "Viewer";
+export const grafanaRoles: readonly GrafanaRole[] = ["Admin", "Editor", "Viewer"];
+
+/** Grafana single sign-on by generic OAuth 2 / OpenID Connect. */
+export interface SsoSettings {
+    /** The login button's label. */
+    name: string;
+    issuer?: string;
+    authUrl: string;
+    tokenUrl: string;
+    apiUrl: string;
+    clientId: string;
+    scopes: string[];
+    /** JMESPath to the user's groups in the ID token or user info. */
+    groupsAttributePath: string;
+    /** Groups granted each role; a user in several gets the highest. */
+    roles: Partial<Record<GrafanaRole, string[]>>;
+    allowedGroups: string[];
+    allowedDomains: string[];
+    /** Hide the user/password form once single sign-on works (the admin can still log in through the API). */
+    disableLoginForm: boolean;
+}
+
 export interface Resources {
     requests: { cpu: string; memory: string };
     limits: { cpu?: string; memory: string };
@@ -55,6 +81,8 @@ export interface TempoSettings {
 }
 
 export interface AlloySettings {
+    /** The receiving Alloy (a Deployment in the main namespace): its replicas form a cluster when clustering is on. */
+    replicas: number;
     clustering: boolean;
     resources: Resources;
 }
@@ -66,10 +94,21 @@ export interface GrafanaSettings {
     persistenceSize: string;
     resources: Resources;
     ingress?: { hostname: string; className: string; clusterIssuer?: string };
+    sso?: SsoSettings;
+}
+
+/** Where every image is pulled from: one private mirror, and the Secrets that authenticate to it. */
+export interface ImageSettings {
+    /** A registry host with an optional path (`registry.example.com/mirror`) replacing every image's registry. */
+    registry?: string;
+    /** Names of existing image-pull Secrets (in both namespaces). */
+    pullSecrets: string[];
 }
 
 export interface Settings {
     namespace: string;
+    /** Namespace of the node agents that need the host (node-exporter, the Alloy DaemonSet): Pod Security `privileged`. */
+    nodeNamespace: string;
     cluster: {
         domain: string;
         storageClass?: string;
@@ -89,6 +128,7 @@ export interface Settings {
     smokeTest: boolean;
     charts: Record<ChartKey, string>;
     objectStorage?: ObjectStorage;
+    images: ImageSettings;
     prometheus: PrometheusSettings;
     loki: LokiSettings;
     tempo: TempoSettings;
@@ -100,7 +140,7 @@ export interface Settings {
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "images", "prometheus", "loki", "tempo", "alloy", "grafana",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -131,6 +171,43 @@ const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string)
 const URL_PATTERN = { pattern: /^https?:\/\/[^\s/]+(\/\S*)?$/, expected: 'an http(s) URL like "http://prometheus.monitoring.svc:9090"' };
 const SIZE = { pattern: /^\d+(Mi|Gi|Ti)$/, expected: 'a volume size like "10Gi"' };
 
+const GROUP = { pattern: /^[A-Za-z0-9 ._:@/=+-]{1,128}$/, expected: "group names of letters, digits, spaces and . _ : @ / = + -" };
+
+/**
+ * Generic OAuth: the three endpoint URLs, given or (for a Keycloak realm) derived from the issuer, since
+ * Grafana's configuration file has no discovery; roles from groups, with unknown roles refused.
+ */
+function ssoSettings(r: Reader, errors: string[]): SsoSettings {
+    const issuer = r.string("issuer", undefined, URL_PATTERN);
+    const given = { authUrl: r.string("authUrl", undefined, URL_PATTERN), tokenUrl: r.string("tokenUrl", undefined, URL_PATTERN), apiUrl: r.string("apiUrl", undefined, URL_PATTERN) };
+    const keycloak = issuer && /\/realms\/[^/]+\/?$/.test(issuer) ? issuer.replace(/\/$/, "") + "/protocol/openid-connect" : undefined;
+    const derived = keycloak ? { authUrl: `${keycloak}/auth`, tokenUrl: `${keycloak}/token`, apiUrl: `${keycloak}/userinfo` } : undefined;
+    const missing = (Object.keys(given) as (keyof typeof given)[]).filter(k => !given[k]);
+    if (!issuer && missing.length === 3) {
+        errors.push(`${r.path}.issuer is required (or ${r.path}.authUrl, tokenUrl and apiUrl): the identity provider's OpenID Connect issuer, like "https://sso.example.com/realms/main"`);
+    } else if (missing.length > 0 && !derived) {
+        errors.push(`${r.path}.${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} required: Grafana's generic OAuth does not discover endpoints, and ${issuer ? `the issuer ${JSON.stringify(issuer)} is not a Keycloak realm (…/realms/<name>) whose endpoints are known` : "no issuer is set"}`);
+    }
+    const roles = r.child("roles");
+    const sso: SsoSettings = {
+        name: r.string("name", "SSO", { pattern: /^[A-Za-z0-9 ._-]{1,40}$/, expected: "a short label of letters, digits, spaces, '.', '_' or '-'" }),
+        ...(issuer ? { issuer } : {}),
+        authUrl: given.authUrl ?? derived?.authUrl ?? "",
+        tokenUrl: given.tokenUrl ?? derived?.tokenUrl ?? "",
+        apiUrl: given.apiUrl ?? derived?.apiUrl ?? "",
+        clientId: r.required("clientId", { pattern: /^[A-Za-z0-9._:@/-]{1,200}$/, expected: 'an OAuth client ID like "grafana"' }),
+        scopes: r.has("scopes") ? r.list("scopes", { pattern: /^[A-Za-z0-9._:/-]+$/, expected: 'OAuth scopes like "openid"' }) : ["openid", "email", "profile", "groups"],
+        groupsAttributePath: r.string("groupsAttributePath", "groups", { pattern: /^[A-Za-z_][A-Za-z0-9_.]*$/, expected: 'a JMESPath field like "groups"' }),
+        roles: Object.fromEntries(grafanaRoles.map(role => [role, roles.list(role, GROUP)]).filter(([, groups]) => groups.length > 0)),
+        allowedGroups: r.list("allowedGroups", GROUP),
+        allowedDomains: r.list("allowedDomains", { pattern: HOSTNAME, expected: 'e-mail domains like "example.com"' }),
+        disableLoginForm: r.bool("disableLoginForm", false),
+    };
+    roles.done();
+    r.done();
+    return sso;
+}
+
 /**
  * Parses, defaults and validates the stack configuration. Throws one ConfigError listing every problem.
  * `defaultVersions` is the chart table; `charts` in the config overrides single versions per stack.
@@ -143,6 +220,17 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         pattern: DNS_LABEL,
         expected: "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)",
     });
+
+    const nodeNamespace = root.string("nodeNamespace", `${namespace}-node`, {
+        pattern: DNS_LABEL,
+        expected: "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters) for the node agents",
+    });
+    if (!root.has("nodeNamespace") && !DNS_LABEL.test(nodeNamespace)) {
+        errors.push(`nodeNamespace must be a Kubernetes namespace name of at most 63 characters, got the default ${JSON.stringify(nodeNamespace)} (namespace + "-node"): set nodeNamespace`);
+    }
+    if (nodeNamespace === namespace) {
+        errors.push(`nodeNamespace must differ from namespace (${JSON.stringify(namespace)}): the main namespace enforces Pod Security "restricted", the node agents need "privileged"`);
+    }
 
     const protect = root.bool("protect", false);
     const smokeTest = root.bool("smokeTest", true);
@@ -185,6 +273,16 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
             errors.push(`objectStorage.buckets must name three different buckets, got ${JSON.stringify(objectStorage.buckets)}`);
         }
     }
+
+    const im = root.child("images");
+    const images: ImageSettings = {
+        registry: im.string("registry", undefined, {
+            pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/,
+            expected: 'a registry host with an optional path and no scheme, like "registry.example.com/mirror"',
+        }),
+        pullSecrets: im.list("pullSecrets", { pattern: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, expected: 'Secret names like "mirror-pull"' }),
+    };
+    im.done();
 
     const p = root.child("prometheus");
     const pMode = p.oneOf("mode", ["managed", "external"] as const, "managed");
@@ -279,14 +377,16 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     }
 
     const a = root.child("alloy");
+    const alloyReplicas = a.int("replicas", cluster.nodes > 1 ? 2 : 1, 1, 20);
     const alloy: AlloySettings = {
-        clustering: a.bool("clustering", cluster.nodes > 1),
+        replicas: alloyReplicas,
+        clustering: a.bool("clustering", alloyReplicas > 1),
         resources: resources(a.child("resources"), res("100m", "256Mi", "1", "512Mi")),
     };
     a.done();
 
-    if (cluster.nodes > 1 && !alloy.clustering) {
-        errors.push(`alloy.clustering must be true when cluster.nodes is ${cluster.nodes}: one clustered Alloy collects the Kubernetes events; without clustering every node's Alloy would send each event again`);
+    if (alloy.replicas > 1 && !alloy.clustering) {
+        errors.push(`alloy.clustering must be true when alloy.replicas is ${alloy.replicas}: one clustered Alloy collects the Kubernetes events; without clustering every replica would send each event again`);
     }
 
     const g = root.child("grafana");
@@ -305,6 +405,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         };
     }
     gi.done();
+    if (g.has("sso")) grafana.sso = ssoSettings(g.child("sso"), errors);
     g.done();
 
     root.done();
@@ -312,5 +413,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, images, prometheus, loki, tempo, alloy, grafana };
 }

@@ -1,7 +1,7 @@
 // plan(settings): everything the stack will create, as plain data. No Pulumi runtime, no I/O.
 import { Settings } from "../config/settings";
 import { stackFootprint } from "./guardrails/quota";
-import { NAMESPACE, NETWORK, stackObjects } from "./objects";
+import { NAMESPACE, NETWORK, NODE_NAMESPACE, stackObjects } from "./objects";
 import { releases as planReleases } from "./releases";
 import { SMOKE_TEST, smokeTestObjects, smokeTestRunKey } from "./smoke-test";
 import { ObjectPlan, ReleasePlan, StackPlan, Step } from "./types";
@@ -18,18 +18,18 @@ export function plan(s: Settings): StackPlan {
     if (s.smokeTest) {
         // Grafana is not on the smoke test's path: it does not wait for it.
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
-        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits));
+        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.images));
     }
-    return { namespace: s.namespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
+    return { namespace: s.namespace, nodeNamespace: s.nodeNamespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
 }
 
 /**
- * The install as levels of Helm waits: the namespace and the objects beside it first, then each release
+ * The install as levels of Helm waits: the two namespaces and the objects beside them first, then each release
  * once everything it waits for is in an earlier level. The smoke test comes last.
  */
 function levels(releases: ReleasePlan[], objects: ObjectPlan[]): Step[][] {
     const waits = new Map<Step, Step[]>(releases.map(r => [r.name, r.waitsFor.filter(x => releases.some(o => o.name === x))]));
-    const out: Step[][] = [[NAMESPACE]];
+    const out: Step[][] = [[NAMESPACE, NODE_NAMESPACE]];
     const placed = new Set<Step>();
     while (placed.size < waits.size) {
         const next = [...waits.keys()].filter(n => !placed.has(n) && waits.get(n)!.every(d => placed.has(d)));

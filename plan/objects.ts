@@ -1,10 +1,10 @@
 // The Kubernetes objects the program creates itself, beside the charts.
-import { secretKeys, Settings } from "../config/settings";
+import { secretKeys, Settings, ssoSecretKey } from "../config/settings";
 import { networkPolicySpecs } from "./guardrails/network-policies";
-import { resourceQuotaHard } from "./guardrails/quota";
-import { Footprint } from "./guardrails/footprint";
-import { OBJECT_STORAGE } from "./releases";
-import { adminSecretKeys } from "./releases/grafana";
+import { namespaceWorkloads, ReleaseFootprint, resourceQuotaHard } from "./guardrails/quota";
+import { NODE_NAMESPACE, OBJECT_STORAGE } from "./releases";
+import { adminSecretKeys, ssoSecretFileKey } from "./releases/grafana";
+import { podSecurityLabels } from "./security";
 import { containerDefaults } from "./sizes";
 import { alertRules, stackHealthInput } from "./telemetry/alert-rules";
 import { healthDashboard, healthDashboardUid } from "./telemetry/health-dashboard";
@@ -12,27 +12,32 @@ import { ObjectPlan, Step } from "./types";
 import { releaseNames, secretNames } from "./wiring";
 
 /**
- * Pod Security admission: node-exporter (host network, PID and paths) and Alloy (the node's /var/log) need
- * `privileged`; everything else would pass `baseline`, so violations of it are warned about and audited.
+ * Pod Security admission: every pod of the main namespace meets `restricted`, which it enforces. The node
+ * agents (node-exporter: host network, PID and paths; the Alloy DaemonSet: the node's /var/log) run in
+ * their own namespace, which must allow `privileged`; anything there beyond `baseline` is warned about and audited.
  */
-export const podSecurityLabels = {
-    "pod-security.kubernetes.io/enforce": "privileged",
-    "pod-security.kubernetes.io/warn": "baseline",
-    "pod-security.kubernetes.io/audit": "baseline",
-} as const;
+export const mainPodSecurity = podSecurityLabels("restricted", "restricted");
+export const nodePodSecurity = podSecurityLabels("privileged", "baseline");
 
 export const NAMESPACE: Step = "namespace";
+export { NODE_NAMESPACE };
 export const NETWORK: Step = "network";
 export const SELF_MONITORING: Step = "self-monitoring";
 
 type Common = Pick<ObjectPlan, "owner" | "group" | "waitsFor" | "protect">;
 
-export function stackObjects(s: Settings, feet: { footprint: Footprint }[]): ObjectPlan[] {
+export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[] {
     const stack: Common = { owner: "stack", group: NAMESPACE, waitsFor: [], protect: false };
+    const node: Common & { namespace: string } = { ...stack, group: NODE_NAMESPACE, namespace: s.nodeNamespace };
+    const limits = { spec: { limits: [{ type: "Container", ...containerDefaults }] } };
     const objects: ObjectPlan[] = [
-        { ...stack, resource: "namespace", apiVersion: "v1", kind: "Namespace", protect: s.protect, metadata: { name: s.namespace, labels: { ...podSecurityLabels } }, body: {} },
-        { ...stack, resource: "limits", apiVersion: "v1", kind: "LimitRange", metadata: { name: "container-defaults" }, body: { spec: { limits: [{ type: "Container", ...containerDefaults }] } } },
-        { ...stack, resource: "quota", apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "monitoring-stack" }, body: { spec: { hard: resourceQuotaHard(feet) } } },
+        { ...stack, resource: "namespace", apiVersion: "v1", kind: "Namespace", protect: s.protect, metadata: { name: s.namespace, labels: { ...mainPodSecurity } }, body: {} },
+        { ...stack, resource: "limits", apiVersion: "v1", kind: "LimitRange", metadata: { name: "container-defaults" }, body: limits },
+        { ...stack, resource: "quota", apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "monitoring-stack" }, body: { spec: { hard: resourceQuotaHard(namespaceWorkloads(feet, s.namespace)) } } },
+        // The node agents' namespace holds no data: it is not protected.
+        { ...node, resource: "node-namespace", apiVersion: "v1", kind: "Namespace", metadata: { name: s.nodeNamespace, labels: { ...nodePodSecurity } }, body: {} },
+        { ...node, resource: "node-limits", apiVersion: "v1", kind: "LimitRange", metadata: { name: "container-defaults" }, body: limits },
+        { ...node, resource: "node-quota", apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "monitoring-stack" }, body: { spec: { hard: resourceQuotaHard(namespaceWorkloads(feet, s.nodeNamespace)) } } },
     ];
     // Credentials reach Loki and Tempo as environment variables, never as Helm values.
     if (s.objectStorage) {
@@ -52,9 +57,22 @@ export function stackObjects(s: Settings, feet: { footprint: Footprint }[]): Obj
         metadata: { name: secretNames.grafanaAdmin },
         body: { type: "Opaque", stringData: { [adminSecretKeys.user]: s.grafana.adminUser, [adminSecretKeys.password]: { generated: "admin-password" } } },
     });
+    // The OAuth client secret: mounted into Grafana, read by $__file{} (never in grafana.ini or values).
+    if (s.grafana.sso) {
+        objects.push({
+            owner: "grafana", group: releaseNames.grafana, waitsFor: [], protect: false, resource: "sso", apiVersion: "v1", kind: "Secret",
+            metadata: { name: secretNames.grafanaSso },
+            body: { type: "Opaque", stringData: { [ssoSecretFileKey]: { secretSetting: ssoSecretKey } } },
+        });
+    }
     if (s.cluster.networkPolicies) {
         for (const p of networkPolicySpecs(s)) {
-            objects.push({ owner: "network", group: NETWORK, waitsFor: [], protect: false, resource: p.name, apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.name }, body: { spec: p.spec } });
+            // Policies of the node namespace get a distinct resource name (the Kubernetes names may repeat).
+            const inNode = p.namespace === s.nodeNamespace;
+            objects.push({
+                owner: "network", group: NETWORK, waitsFor: [], protect: false, resource: inNode ? `node-${p.name}` : p.name, ...(inNode ? { namespace: p.namespace } : {}),
+                apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.name }, body: { spec: p.spec },
+            });
         }
     }
     objects.push(...selfMonitoring(s));

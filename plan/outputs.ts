@@ -5,6 +5,8 @@ import { Wiring } from "./wiring";
 export function planOutputs(s: Settings, w: Wiring) {
     return {
         namespace: s.namespace,
+        /** The node agents' namespace: the Alloy node agent scrapes application pods from there. */
+        nodeNamespace: s.nodeNamespace,
         alloyOtlpGrpc: w.alloy.otlpGrpc,
         alloyOtlpHttp: w.alloy.otlpHttp,
         alloyJaegerGrpc: w.alloy.jaegerGrpc,

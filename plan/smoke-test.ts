@@ -1,7 +1,9 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { ImageSettings } from "../config/settings";
 import { groups } from "./guardrails/network-graph";
+import { mirrored } from "./images";
 import { aux } from "./sizes";
 import { ObjectPlan, ReleasePlan } from "./types";
 import { Wiring } from "./wiring";
@@ -10,7 +12,7 @@ import { Wiring } from "./wiring";
 export const smokeTestScript = fs.readFileSync(path.join(__dirname, "smoke-test.sh"), "utf8");
 
 export const SMOKE_TEST = "smoke-test";
-const smokeTestImage = "docker.io/curlimages/curl:8.21.0";
+export const smokeTestImage = "docker.io/curlimages/curl:8.21.0";
 const scriptConfigMap = "monitoring-stack-smoke-test";
 /** Pod-template annotation: a new value makes the Job's template differ, so Pulumi replaces the Job and it runs again. */
 export const runAnnotation = "monitoring-stack/run";
@@ -28,7 +30,7 @@ export function smokeTestRunKey(releases: ReleasePlan[], w: Wiring): string {
  * After the stack is up: a Job sends a trace, a log line and a metric through Alloy and reads them back.
  * Pulumi waits for the Job; if it fails, so does the update, and the pod's termination message says what is missing.
  */
-export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[]): ObjectPlan[] {
+export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[], images: ImageSettings = { pullSecrets: [] }): ObjectPlan[] {
     const common = { owner: "smoke-test" as const, group: SMOKE_TEST, protect: false };
     return [
         {
@@ -54,10 +56,13 @@ export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[]):
                         metadata: { labels: groups.smokeTest.selector, annotations: { [runAnnotation]: runKey } },
                         spec: {
                             restartPolicy: "Never",
+                            // It only calls HTTP endpoints: no API token in the pod.
+                            automountServiceAccountToken: false,
+                            ...(images.pullSecrets.length ? { imagePullSecrets: images.pullSecrets.map(name => ({ name })) } : {}),
                             securityContext: { runAsNonRoot: true, runAsUser: 100, seccompProfile: { type: "RuntimeDefault" } },
                             containers: [{
                                 name: "smoke-test",
-                                image: smokeTestImage,
+                                image: mirrored(images, smokeTestImage),
                                 command: ["sh", "/scripts/smoke-test.sh"],
                                 env: [
                                     { name: "ALLOY_OTLP_HTTP", value: w.alloy.otlpHttp },

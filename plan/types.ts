@@ -1,14 +1,14 @@
 // The plan: everything the stack will create, as plain data. The Pulumi layer (components/) only
 // materializes it; render, footprint, quota and most tests read it directly.
 import { ChartKey } from "../charts/table";
-import { Footprint } from "./guardrails/footprint";
+import { ReleaseFootprint } from "./guardrails/quota";
 import { PlanOutputs } from "./outputs";
 import { Wiring } from "./wiring";
 
 export type Values = Record<string, any>;
 
 /** The ComponentResource that holds a release (one per Helm release; Prometheus may hold none). */
-export type ComponentKey = "prometheus" | "loki" | "tempo" | "alloy" | "grafana";
+export type ComponentKey = "prometheus" | "loki" | "tempo" | "alloy" | "alloy-node" | "grafana";
 
 /** What a release or object can wait for: a release (by Helm name), a group of the program's own objects, or one object (`<group>/<resource>`). */
 export type Step = string;
@@ -18,6 +18,8 @@ export interface ReleasePlan {
     /** Fixed Helm release name, also the Pulumi resource name: service DNS names derive from it. */
     name: string;
     chart: ChartKey;
+    /** The namespace Helm installs the release into: the main one, or the node agents' one. */
+    namespace: string;
     /** The chart's name in its repository (the table's `chart`). */
     chartName: string;
     repo: string;
@@ -52,6 +54,8 @@ export interface ObjectPlan {
     /** Suffix of the Pulumi resource name under its owner: `<owner name>-<resource>`, or the owner's own name when empty. */
     resource: string;
     owner: Owner;
+    /** The stack namespace the object lives in (the node agents' one for their policies, limits and quota); the main one when unset. */
+    namespace?: string;
     /** Objects of the same group are created together and waited for together. */
     group: Step;
     apiVersion: string;
@@ -66,11 +70,12 @@ export interface ObjectPlan {
 
 export interface StackPlan {
     namespace: string;
+    nodeNamespace: string;
     wiring: Wiring;
     releases: ReleasePlan[];
     objects: ObjectPlan[];
     /** Per release, from its planned values; the ResourceQuota is sized from the total. */
-    footprint: { release: string; footprint: Footprint }[];
+    footprint: ReleaseFootprint[];
     /** Levels of the install: each waits for the ones before it. */
     levels: Step[][];
     /** Plain stack outputs (the generated password and the smoke test's result are added by the Pulumi layer). */

@@ -8,6 +8,8 @@ export const releaseNames = {
     loki: "loki",
     tempo: "tempo",
     alloy: "alloy",
+    /** The Alloy DaemonSet in the node namespace: container logs and node-local pod metrics. */
+    alloyNode: "alloy-node",
     grafana: "grafana",
 } as const;
 
@@ -28,7 +30,7 @@ export const ports = {
 export const datasourceUids = { prometheus: "prometheus", loki: "loki", tempo: "tempo" } as const;
 
 /** Secrets the program creates for the charts to reference. */
-export const secretNames = { grafanaAdmin: "grafana-admin", objectStorage: "object-storage" } as const;
+export const secretNames = { grafanaAdmin: "grafana-admin", objectStorage: "object-storage", grafanaSso: "grafana-sso" } as const;
 
 /** The trace and telemetry receivers a Service offers (Alloy, and Tempo's ingest Service). */
 export interface Receivers {
@@ -42,6 +44,8 @@ export interface Receivers {
 
 export interface Wiring {
     namespace: string;
+    /** Namespace of the node agents (node-exporter, the Alloy DaemonSet). */
+    nodeNamespace: string;
     prometheus: { url: string; remoteWriteUrl: string };
     loki: { gatewayUrl: string; pushUrl: string; queryUrl: string; otlpUrl: string };
     tempo: Receivers & { queryUrl: string };
@@ -77,6 +81,7 @@ export function wiring(s: Settings): Wiring {
 
     return {
         namespace: s.namespace,
+        nodeNamespace: s.nodeNamespace,
         prometheus: { url: promUrl, remoteWriteUrl: promWrite },
         loki: {
             gatewayUrl: gateway,

@@ -37,29 +37,33 @@ export async function render(stack: string, outDir = path.join(root, "out"), ove
     for (const r of releases) fs.writeFileSync(path.join(dir, `${r.name}.values.yaml`), stringify(r.values, { sortMapEntries: true, aliasDuplicateObjects: false }));
 
     const feet = releases.map(r => p.footprint.find(f => f.release === r.name)!.footprint);
-    const rows = [["release", "chart", "repository", "waits for", "requests cpu/mem", "limits cpu/mem", "storage", "retention"]];
+    const rows = [["release", "chart", "repository", "waits for", "requests cpu/mem", "limits cpu/mem", "storage", "retention", "namespace"]];
     releases.forEach((r, i) => {
         const f = feet[i];
         rows.push([
             r.name, `${r.chartName}@${r.version}`, r.repo, waitsFor(r),
             `${formatCpu(f.requests.cpu)}/${formatMemory(f.requests.memory)}`, `${formatCpu(f.limits.cpu)}/${formatMemory(f.limits.memory)}`,
-            formatMemory(f.storage), retentionOf(r.values),
+            formatMemory(f.storage), retentionOf(r.values), r.namespace,
         ]);
     });
     const total = sum(feet);
     rows.push(["total", "", "", "", `${formatCpu(total.requests.cpu)}/${formatMemory(total.requests.memory)}`,
-        `${formatCpu(total.limits.cpu)}/${formatMemory(total.limits.memory)}`, formatMemory(total.storage), ""]);
+        `${formatCpu(total.limits.cpu)}/${formatMemory(total.limits.memory)}`, formatMemory(total.storage), "", ""]);
 
     // The generated password is shown as what it is; the smoke test's result exists only after a real `pulumi up`.
     const outputs: Record<string, unknown> = { ...p.outputs, grafanaAdminPassword: "[secret]" };
     const endpoints = [["output", "value"], ...Object.keys(outputs).sort().filter(n => typeof outputs[n] === "string").map(n => [n, String(outputs[n])])];
     const pods = feet.flatMap((f, i) => f.workloads.map(w => [releases[i].name, w.what, String(w.replicas),
         `${formatCpu(w.requests.cpu)}/${formatMemory(w.requests.memory)}`, `${formatCpu(w.limits.cpu)}/${formatMemory(w.limits.memory)}`]));
-    const objects = p.objects.map(o => [o.kind, o.metadata.name ?? `(generated) ${o.resource || o.owner}`, o.group]);
+    const objects = p.objects.map(o => [o.kind, o.metadata.name ?? `(generated) ${o.resource || o.owner}`, o.group, o.namespace ?? (o.kind === "Namespace" ? "" : p.namespace)]);
+    const security = p.objects.filter(o => o.kind === "Namespace")
+        .map(o => `${o.metadata.name} enforces ${o.metadata.labels?.["pod-security.kubernetes.io/enforce"]} (warn ${o.metadata.labels?.["pod-security.kubernetes.io/warn"]})`);
     return [
         `stack ${stack}: ${releases.length} releases, values in ${path.relative(root, dir)}/`,
         "",
         `Install levels (each waits for the ones before): ${p.levels.map((l, i) => `${i + 1}. ${l.join(" + ")}`).join("  ")}`,
+        "",
+        `Pod Security: ${security.join("; ")}`,
         "",
         table(rows),
         "",
@@ -67,7 +71,7 @@ export async function render(stack: string, outDir = path.join(root, "out"), ove
         table([["release", "workload", "replicas", "requests cpu/mem", "limits cpu/mem"], ...pods]),
         "",
         "The program's own objects:",
-        table([["kind", "name", "group"], ...objects]),
+        table([["kind", "name", "group", "namespace"], ...objects]),
         "",
         table(endpoints),
         "",

@@ -25,6 +25,7 @@ export const passThrough: Record<string, { path: string; why: string }[]> = {
         { path: "tempo.receivers", why: "rendered with toYaml into distributor.receivers (any OTel receiver, e.g. zipkin)" },
         { path: "tempo.overrides", why: "rendered with toYaml into overrides" },
         { path: "persistence.storageClassName", why: "commented in values.yaml; statefulset.yaml reads .Values.persistence.storageClassName" },
+        { path: "tempo.pullSecrets", why: "commented in values.yaml:31-35; statefulset.yaml:44-47 renders each name as an imagePullSecret" },
     ],
     "tempo-distributed": [
         { path: "overrides", why: "rendered verbatim into overrides" },
@@ -43,7 +44,7 @@ export const passThrough: Record<string, { path: string; why: string }[]> = {
 };
 
 /** Keys whose value is a Kubernetes API object the charts render with toYaml: checked for presence only. */
-const kubernetesObjects = ["resources", "affinity"];
+const kubernetesObjects = ["resources", "affinity", "securityContext", "podSecurityContext", "containerSecurityContext"];
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -121,7 +121,7 @@ describe("examples/app-stack under mocks", function () {
         }
     });
 
-    it("deploys into its own namespace and lets only that namespace and the monitoring namespace in", () => {
+    it("deploys into its own namespace and lets only that namespace and the monitoring namespaces in", () => {
         const ns = one("kubernetes:core/v1:Namespace").inputs.metadata.name;
         assert.equal(ns, devConfig[`${project}:namespace`]);
         assert.notEqual(ns, monitoring.namespace);
@@ -132,6 +132,7 @@ describe("examples/app-stack under mocks", function () {
         assert.deepEqual(rule.from, [
             { podSelector: {} },
             { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoring.namespace } } },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoring.nodeNamespace } } },
         ]);
     });
 

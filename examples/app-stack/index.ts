@@ -11,6 +11,8 @@ const config = new pulumi.Config();
 const monitoring = new pulumi.StackReference("monitoring", { name: config.require("monitoringStack") });
 const otelEnv = monitoring.requireOutput("otelEnv") as pulumi.Output<Record<string, string>>;
 const monitoringNamespace = monitoring.requireOutput("namespace") as pulumi.Output<string>;
+// The Alloy node agent, which scrapes this pod's metrics, runs in the monitoring stack's node namespace.
+const nodeNamespace = monitoring.requireOutput("nodeNamespace") as pulumi.Output<string>;
 
 const namespace = new k8s.core.v1.Namespace(app, { metadata: { name: config.require("namespace") } });
 const ns = namespace.metadata.name;
@@ -84,7 +86,7 @@ const service = new k8s.core.v1.Service(app, {
     spec: { selector: labels, ports: [{ name: "http", port, targetPort: "http" }] },
 });
 
-// The scrapers (Alloy, Prometheus) live in the monitoring namespace; everything else stays in this one.
+// The scrapers (the Alloy node agent, Prometheus) live in the monitoring namespaces; everything else stays in this one.
 new k8s.networking.v1.NetworkPolicy(`${app}-ingress`, {
     metadata: { name: `${app}-ingress`, namespace: ns },
     spec: {
@@ -94,6 +96,7 @@ new k8s.networking.v1.NetworkPolicy(`${app}-ingress`, {
             from: [
                 { podSelector: {} },
                 { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoringNamespace } } },
+                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": nodeNamespace } } },
             ],
             ports: [{ port }],
         }],

@@ -16,6 +16,8 @@ export interface WorkloadFootprint {
     /** One container's requests and limits (cores and bytes). */
     requests: Amounts;
     limits: Amounts;
+    /** Where the chart puts it when not in the release's namespace. */
+    namespace?: string;
 }
 
 export interface Footprint {
@@ -73,6 +75,7 @@ export function footprint(chart: string, values: Values, nodes: number, defaultL
             replicas: w.instances === "node" ? nodes : (w.instances as number),
             requests: amounts(get(w.resources, ["requests"]), none),
             limits: amounts(get(w.resources, ["limits"]), defaultLimits),
+            ...(w.namespace ? { namespace: w.namespace } : {}),
         }));
     const total = (pick: (w: WorkloadFootprint) => Amounts): Amounts => ({
         cpu: workloads.reduce((t, w) => t + pick(w).cpu * w.replicas, 0),

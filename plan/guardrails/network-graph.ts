@@ -12,8 +12,10 @@ export interface Port {
 }
 
 export interface Group {
-    /** Pod labels that select the group inside the namespace. */
+    /** Pod labels that select the group inside its namespace. */
     selector: Record<string, string>;
+    /** The group runs in the node agents' namespace, not the main one. */
+    node?: true;
 }
 
 export type Source =
@@ -35,6 +37,8 @@ const instance = (release: string) => ({ "app.kubernetes.io/instance": release }
 
 export const groups = {
     alloy: { selector: instance(releaseNames.alloy) },
+    // The Alloy DaemonSet. node-exporter, the other node agent, uses the host's network: no policy applies to it.
+    alloyNode: { selector: instance(releaseNames.alloyNode), node: true },
     loki: { selector: instance(releaseNames.loki) },
     tempo: { selector: instance(releaseNames.tempo) },
     grafana: { selector: instance(releaseNames.grafana) },
@@ -49,6 +53,9 @@ export const groups = {
 } satisfies Record<string, Group>;
 
 export type GroupName = keyof typeof groups;
+
+/** The namespace a group's pods run in. */
+export const groupNamespace = (s: Settings, g: GroupName): string => ((groups[g] as Group).node ? s.nodeNamespace : s.namespace);
 
 export const containerPorts = {
     lokiHttp: 3100, lokiGrpc: 9095, memberlist: 7946, lokiGateway: 8080, lokiGatewayMetrics: 4040, lokiCanary: 3500,
@@ -72,12 +79,14 @@ export function flows(s: Settings): Flow[] {
     const list: Flow[] = [
         { from: { anyNamespace: true }, to: "alloy", ports: receivers, why: "applications send telemetry to Alloy" },
         { from: { group: "alloy" }, to: "loki", ports: tcp(c.lokiGateway), why: "Alloy pushes logs through the Loki gateway" },
+        { from: { group: "alloyNode" }, to: "loki", ports: tcp(c.lokiGateway), why: "the Alloy node agent pushes container logs through the Loki gateway" },
         { from: { group: "alloy" }, to: "tempo", ports: tcp(ports.otlpGrpc), why: "Alloy exports traces to Tempo by OTLP" },
         { from: { group: "grafana" }, to: "loki", ports: tcp(c.lokiGateway), why: "Grafana queries Loki" },
         { from: { group: "grafana" }, to: "tempo", ports: tcp(c.tempoHttp), why: "Grafana queries Tempo" },
         { from: { group: "prometheus" }, to: "loki", ports: tcp(c.lokiHttp, c.lokiGatewayMetrics, c.lokiCanary, c.memcachedExporter), why: "Prometheus scrapes Loki" },
         { from: { group: "prometheus" }, to: "tempo", ports: tcp(c.tempoHttp, c.memcachedExporter), why: "Prometheus scrapes Tempo" },
         { from: { group: "prometheus" }, to: "alloy", ports: tcp(ports.alloyHttp), why: "Prometheus scrapes Alloy" },
+        ...(managed ? [{ from: { group: "prometheus" }, to: "alloyNode", ports: tcp(ports.alloyHttp), why: "Prometheus scrapes the Alloy node agent" } satisfies Flow] : []),
         { from: { group: "prometheus" }, to: "grafana", ports: tcp(c.grafana), why: "Prometheus scrapes Grafana" },
         { from: { group: "loki" }, to: "loki", ports: [], why: "Loki's own gRPC, memberlist, gateway, canary and cache traffic" },
         { from: { group: "tempo" }, to: "tempo", ports: [], why: "Tempo's own gRPC, memberlist and cache traffic" },
@@ -98,6 +107,7 @@ export function flows(s: Settings): Flow[] {
     return [
         ...list,
         { from: { group: "alloy" }, to: "prometheus", ports: tcp(c.prometheus), why: "Alloy remote-writes metrics" },
+        { from: { group: "alloyNode" }, to: "prometheus", ports: tcp(c.prometheus), why: "the Alloy node agent remote-writes pod metrics" },
         { from: { group: "tempo" }, to: "prometheus", ports: tcp(c.prometheus), why: "Tempo's metrics generator remote-writes span metrics" },
         { from: { group: "grafana" }, to: "prometheus", ports: tcp(c.prometheus), why: "Grafana queries Prometheus" },
         { from: { group: "prometheus" }, to: "prometheus", ports: tcp(c.prometheus, c.configReloader), why: "Prometheus scrapes itself and its config reloader" },
@@ -110,9 +120,11 @@ export function flows(s: Settings): Flow[] {
     ];
 }
 
-/** Grafana's egress: DNS, its backends, the Kubernetes API (dashboard sidecar) and grafana.com only when it downloads dashboards. */
+/** Grafana's egress: DNS, its backends, the Kubernetes API (dashboard sidecar), grafana.com only when it downloads dashboards, and the SSO provider's token and user-info endpoints. */
 export function grafanaEgressPorts(s: Settings): { dns: Port[]; internet: Port[] } {
-    const internet = new Set([s.cluster.apiServerPort, ...(s.grafana.downloadDashboards ? [443] : [])]);
+    const port = (url: string) => Number(new URL(url).port || (url.startsWith("https:") ? 443 : 80));
+    const sso = s.grafana.sso ? [port(s.grafana.sso.tokenUrl), port(s.grafana.sso.apiUrl)] : [];
+    const internet = new Set([s.cluster.apiServerPort, ...(s.grafana.downloadDashboards ? [443] : []), ...sso]);
     return {
         dns: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
         internet: [...internet].sort((a, b) => a - b).map(port => ({ port, protocol: "TCP" as const })),

@@ -1,5 +1,6 @@
 import { Settings } from "../../config/settings";
 import { aux, k8sResources, pvc } from "../sizes";
+import { lockedDownContainer, runtimeDefaultSeccomp } from "../security";
 import { releaseNames } from "../wiring";
 
 const openSelectors = {
@@ -39,17 +40,28 @@ export function prometheusValues(s: Settings) {
         },
         alertmanager: {
             enabled: p.alertmanager.enabled,
+            // No Role is bound to Alertmanager's ServiceAccount: its pods need no API token.
+            serviceAccount: { automountServiceAccountToken: false },
             alertmanagerSpec: {
+                automountServiceAccountToken: false,
                 resources: k8sResources(p.alertmanager.resources),
                 storage: { volumeClaimTemplate: pvc(p.alertmanager.storageSize, sc) },
             },
         },
         prometheusOperator: {
             resources: aux("50m", "96Mi", "256Mi"),
-            prometheusConfigReloader: { resources: aux("10m", "32Mi", "64Mi") },
+            // Liveness and readiness probes on the config-reloader sidecars of Prometheus and Alertmanager.
+            prometheusConfigReloader: { enableProbe: true, resources: aux("10m", "32Mi", "64Mi") },
             admissionWebhooks: { patch: { resources: aux("10m", "32Mi", "64Mi") } },
         },
-        "prometheus-node-exporter": { resources: aux("20m", "32Mi", "64Mi") },
+        // Host network, PID namespace and read-only host paths are what node-exporter needs; nothing else.
+        "prometheus-node-exporter": {
+            // In the node namespace (Pod Security `privileged`); its ServiceMonitor goes with it.
+            namespaceOverride: s.nodeNamespace,
+            resources: aux("20m", "32Mi", "64Mi"),
+            securityContext: { ...runtimeDefaultSeccomp },
+            containerSecurityContext: { ...lockedDownContainer },
+        },
         "kube-state-metrics": { resources: aux("20m", "64Mi", "128Mi") },
     };
 }

@@ -1,5 +1,6 @@
 import { Settings } from "../../config/settings";
 import { aux, hardAntiAffinity, k8sResources } from "../sizes";
+import { lockedDownContainer, runtimeDefaultSeccomp } from "../security";
 import { ports, releaseNames, secretNames, Wiring } from "../wiring";
 
 const generatorProcessors = ["service-graphs", "span-metrics"] as const;
@@ -17,7 +18,12 @@ export function tempoMonolithicValues(s: Settings, w: Wiring) {
     const t = s.tempo;
     return {
         replicas: 1,
+        // The chart's `securityContext` is the pod's (runAsUser 10001, fsGroup by default); Tempo writes only
+        // to its volume and the generator's /tmp emptyDir. No Role is bound to its ServiceAccount.
+        securityContext: { ...runtimeDefaultSeccomp },
+        serviceAccount: { automountServiceAccountToken: false },
         tempo: {
+            securityContext: { ...lockedDownContainer },
             reportingEnabled: false,
             retention: t.retention,
             resources: k8sResources(t.resources),
@@ -80,6 +86,10 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
     return {
         reportingEnabled: false,
         global: { clusterDomain: s.cluster.domain },
+        // Every component and memcached take this pod context (the chart's default fsGroup kept); the
+        // containers are already non-root, read-only, without capabilities. A component-level
+        // podSecurityContext would replace it whole.
+        tempo: { podSecurityContext: { fsGroup: 1000, ...runtimeDefaultSeccomp } },
         // -config.expand-env lets the storage config refer to the credentials in the object-storage Secret.
         defaults: {
             extraArgs: ["-config.expand-env=true"],

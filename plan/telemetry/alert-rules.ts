@@ -7,6 +7,8 @@ import { releaseNames } from "../wiring";
 
 export interface StackHealthInput {
     namespace: string;
+    /** Where the Alloy node agent (and node-exporter) run. */
+    nodeNamespace: string;
     lokiMode: Settings["loki"]["mode"];
     tempoMode: Settings["tempo"]["mode"];
     prometheusMode: Settings["prometheus"]["mode"];
@@ -14,6 +16,7 @@ export interface StackHealthInput {
 
 export const stackHealthInput = (s: Settings): StackHealthInput => ({
     namespace: s.namespace,
+    nodeNamespace: s.nodeNamespace,
     lokiMode: s.loki.mode,
     tempoMode: s.tempo.mode,
     prometheusMode: s.prometheus.mode,
@@ -71,6 +74,8 @@ export type Component = "loki" | "tempo" | "alloy" | "grafana" | "prometheus";
 export interface ScrapeJobs {
     /** Every scrape job of each component, as its ServiceMonitor names it. */
     all: Record<Component, string[]>;
+    /** The namespace of each job's targets (the main one, or the node namespace for the Alloy node agent). */
+    namespaceOf: Record<string, string>;
     lokiDistributor: string;
     lokiCompactor: string;
     tempoDistributor: string;
@@ -92,14 +97,17 @@ export function scrapeJobs(input: StackHealthInput): ScrapeJobs {
     const tempoJobs = distributed
         ? ["distributor", "ingester", "querier", "query-frontend", "compactor", "metrics-generator"].map(tempoJob)
         : [releaseNames.tempo];
+    const all = {
+        loki: lokiJobs,
+        tempo: tempoJobs,
+        // The receiving Deployment and the node agent's DaemonSet (in the node namespace).
+        alloy: [releaseNames.alloy, releaseNames.alloyNode],
+        grafana: [releaseNames.grafana],
+        prometheus: input.prometheusMode === "managed" ? [`${releaseNames.prometheus}-prometheus`] : [],
+    };
     return {
-        all: {
-            loki: lokiJobs,
-            tempo: tempoJobs,
-            alloy: [releaseNames.alloy],
-            grafana: [releaseNames.grafana],
-            prometheus: input.prometheusMode === "managed" ? [`${releaseNames.prometheus}-prometheus`] : [],
-        },
+        all,
+        namespaceOf: Object.fromEntries(Object.values(all).flat().map(j => [j, j === releaseNames.alloyNode ? input.nodeNamespace : ns])),
         lokiDistributor: single ? lokiJobs[0] : `${ns}/${loki}-write`,
         lokiCompactor: single ? lokiJobs[0] : `${ns}/${loki}-backend`,
         tempoDistributor: tempoJob("distributor"),
@@ -124,11 +132,16 @@ export const titles: Record<Component, string> = {
     loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana", prometheus: "Prometheus",
 };
 
-/** `{namespace="…", job=~"…"}` for a set of jobs. */
-export function selector(namespace: string, jobs: string[], extra = ""): string {
+/** `{namespace="…", job=~"…"}` for a set of jobs (in one namespace or several). */
+export function selector(namespace: string | string[], jobs: string[], extra = ""): string {
+    const spaces = [...new Set(typeof namespace === "string" ? [namespace] : namespace)];
+    const where = spaces.length === 1 ? `namespace="${spaces[0]}"` : `namespace=~"${spaces.join("|")}"`;
     const job = jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join("|")}"`;
-    return `{namespace="${namespace}", ${job}${extra ? `, ${extra}` : ""}}`;
+    return `{${where}, ${job}${extra ? `, ${extra}` : ""}}`;
 }
+
+/** The selector of a set of jobs, each in its own namespace. */
+export const jobSelector = (jobs: ScrapeJobs, list: string[], extra = "") => selector(list.map(j => jobs.namespaceOf[j]), list, extra);
 
 export interface AlertRule {
     alert: string;
@@ -164,17 +177,20 @@ export function alertRules(input: StackHealthInput): { groups: RuleGroup[] } {
     const ns = input.namespace;
     const jobs = scrapeJobs(input);
     const kubectl = `kubectl -n ${ns}`;
+    const alloyKubectl = "kubectl -n {{ $labels.namespace }}";
+    const alloyLogs = `${kubectl} logs deploy/${releaseNames.alloy} (receiver, events) or kubectl -n ${input.nodeNamespace} logs ds/${releaseNames.alloyNode} (container logs, pod metrics)`;
 
     const down = (Object.keys(jobs.all) as Component[])
         .filter(c => jobs.all[c].length > 0)
         .map(c => {
-            const absent = jobs.all[c].map(j => `absent(up{namespace="${ns}", job="${j}"})`).join(" or ");
+            const absent = jobs.all[c].map(j => `absent(up{namespace="${jobs.namespaceOf[j]}", job="${j}"})`).join(" or ");
             return rule(
                 `${titles[c]}Down`, c === "grafana" ? "warning" : "critical", "5m",
-                `up${selector(ns, jobs.all[c])} == 0 or ${absent}`,
+                `up${jobSelector(jobs, jobs.all[c])} == 0 or ${absent}`,
                 `${titles[c]} is down or no longer scraped.`,
                 `Scrape job {{ $labels.job }} in {{ $labels.namespace }} has a target down for 5 minutes, or no target at all.`,
-                `Check the pods and their events (${kubectl} get pods -l app.kubernetes.io/name=${c}; ${kubectl} describe pod <pod>) and that the ServiceMonitor exists.`,
+                // Alloy's jobs live in two namespaces: the alert's own label says which.
+                `Check the pods and their events (${c === "alloy" ? alloyKubectl : kubectl} get pods -l app.kubernetes.io/name=${c}; ${c === "alloy" ? alloyKubectl : kubectl} describe pod <pod>) and that the ServiceMonitor exists.`,
             );
         });
 
@@ -190,7 +206,7 @@ export function alertRules(input: StackHealthInput): { groups: RuleGroup[] } {
         );
     };
 
-    const alloy = selector(ns, jobs.all.alloy);
+    const alloy = jobSelector(jobs, jobs.all.alloy);
     const otelSignals = ["spans", "log_records", "metric_points"];
     const otelcol = otelSignals
         .map(s => `label_replace(${lossRatio("namespace, job, instance, component_id", `otelcol_exporter_send_failed_${s}_total${alloy}`, `otelcol_exporter_sent_${s}_total${alloy}`)} > 0.01, "signal", "${s}", "", "")`)
@@ -251,20 +267,20 @@ export function alertRules(input: StackHealthInput): { groups: RuleGroup[] } {
                         `${lossRatio("namespace, job, instance, component_id, host", `loki_write_dropped_entries_total${alloy}`, `loki_write_sent_entries_total${alloy}`)} > 0.01`,
                         "Alloy is dropping log entries.",
                         "Alloy {{ $labels.instance }} ({{ $labels.component_id }}) has dropped more than 1% of its log entries for {{ $labels.host }} for 15 minutes.",
-                        `See the drop reason (loki_write_dropped_entries_total by reason) and Alloy's logs: ${kubectl} logs ds/${releaseNames.alloy}.`,
+                        `See the drop reason (loki_write_dropped_entries_total by reason) and the logs of that Alloy: ${alloyLogs}.`,
                     ),
                     rule(
                         "AlloyRemoteWriteFailing", "warning", "15m",
                         `sum by (namespace, job, instance, component_id, url) (rate(prometheus_remote_storage_samples_failed_total${alloy}[5m])) / sum by (namespace, job, instance, component_id, url) (rate(prometheus_remote_storage_samples_total${alloy}[5m])) > 0.01`,
                         "Alloy is failing to remote-write samples.",
                         "Alloy {{ $labels.instance }} ({{ $labels.component_id }}) fails to send more than 1% of its samples to {{ $labels.url }}.",
-                        `Check that Prometheus accepts remote write (enableRemoteWriteReceiver) and Alloy's logs: ${kubectl} logs ds/${releaseNames.alloy}.`,
+                        `Check that Prometheus accepts remote write (enableRemoteWriteReceiver) and the logs of that Alloy: ${alloyLogs}.`,
                     ),
                     rule(
                         "AlloyOtelcolExportFailing", "warning", "15m", otelcol,
                         "Alloy is failing to export OpenTelemetry data.",
                         "Alloy {{ $labels.instance }} ({{ $labels.component_id }}) fails to export more than 1% of its {{ $labels.signal }}.",
-                        `Check the exporter's endpoint (Tempo distributor for spans, Loki gateway for logs) and Alloy's logs: ${kubectl} logs ds/${releaseNames.alloy}.`,
+                        `Check the exporter's endpoint (Tempo distributor for spans, Loki gateway for logs) and the receiving Alloy's logs: ${kubectl} logs deploy/${releaseNames.alloy}.`,
                     ),
                 ],
             },

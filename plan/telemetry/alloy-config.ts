@@ -2,18 +2,24 @@ import { ports, Wiring } from "../wiring";
 
 export interface AlloyConfigInput {
     wiring: Wiring;
-    /** The Alloy pods form a cluster (the chart's `alloy.clustering.enabled`). */
+    /**
+     * `receiver`: the Deployment in the main namespace behind the `alloy` Service (OTLP, Jaeger and Zipkin
+     * receivers, Kubernetes events); `node`: the DaemonSet in the node namespace (container log files and
+     * node-local pod metrics, the only work that needs the host).
+     */
+    role: "receiver" | "node";
+    /** The receiving Alloy's pods form a cluster (the chart's `alloy.clustering.enabled`); the node agent never clusters. */
     clustering: boolean;
-    /** Nodes in the Kubernetes cluster, i.e. Alloy pods in the DaemonSet. */
-    nodes: number;
+    /** Replicas of the receiving Alloy's Deployment. */
+    replicas: number;
 }
 
-/** Kubernetes events are collected only where exactly one Alloy pod will read them (see `kubernetesEvents`). */
-const collectsEvents = (input: AlloyConfigInput) => input.clustering || input.nodes === 1;
+/** Kubernetes events are collected by the receiver only, and only where exactly one of its pods will read them (see `kubernetesEvents`). */
+const collectsEvents = (input: AlloyConfigInput) => input.role === "receiver" && (input.clustering || input.replicas === 1);
 
 const listen = (port: number) => `"0.0.0.0:${port}"`;
 
-// Alloy runs as a DaemonSet, so everything read from a node is read by the one Alloy pod on that node:
+// The node agent runs as a DaemonSet, so everything read from a node is read by the one Alloy pod on that node:
 // pod discovery is restricted to this node (HOSTNAME is the node name: the chart sets it from
 // spec.nodeName). Every pod is therefore scraped and tailed by exactly one Alloy, with or without
 // clustering; `prometheus.scrape` must not use clustering here, because it would split the node-local
@@ -76,9 +82,11 @@ prometheus.scrape "pods" {
   job_name   = "kubernetes-pods"
   targets    = discovery.relabel.pod_metrics.output
   forward_to = [prometheus.remote_write.default.receiver]
+}`;
 }
 
-prometheus.remote_write "default" {
+function remoteWrite(w: Wiring): string {
+    return `prometheus.remote_write "default" {
   endpoint {
     url            = "${w.prometheus.remoteWriteUrl}"
     send_exemplars = true
@@ -149,19 +157,21 @@ loki.process "pods" {
   stage.label_drop {
     values = ["filename"]
   }
+}`;
 }
 
-loki.write "default" {
+function lokiWrite(w: Wiring): string {
+    return `loki.write "default" {
   endpoint {
     url = "${w.loki.pushUrl}"
   }
 }`;
 }
 
-// Events come from the API server, not from a node: every DaemonSet pod would read all of them. With
-// clustering, the one "all namespaces" target is owned by a single peer (a peer taking it over during a
-// rollout may re-send events still within their one-hour TTL, grafana/alloy#3717); without clustering,
-// only a one-node cluster (one Alloy pod) collects them.
+// Events come from the API server, not from a node: the node agent leaves them to the receiver, where
+// every replica would read all of them. With clustering, the one "all namespaces" target is owned by a
+// single peer (a peer taking it over during a rollout may re-send events still within their one-hour
+// TTL, grafana/alloy#3717); without clustering, only a single replica collects them.
 function kubernetesEvents(): string {
     return `loki.source.kubernetes_events "cluster" {
   job_name   = "integrations/kubernetes/eventhandler"
@@ -255,23 +265,19 @@ otelcol.exporter.prometheus "default" {
 }
 
 /**
- * The Alloy configuration. Node-level metrics (node-exporter, kube-state-metrics, kubelet, cAdvisor) are
+ * The Alloy configuration of one role. Node-level metrics (node-exporter, kube-state-metrics, kubelet, cAdvisor) are
  * kube-prometheus-stack's; Alloy's own metrics on its HTTP port are left to a ServiceMonitor. Loki is
  * single-tenant, so no tenant header. The chart runs this text through Helm `tpl`: it must not contain `{{`.
  */
 export function alloyConfig(input: AlloyConfigInput): string {
     const w = input.wiring;
-    const sections = [
-        `logging {
+    const logging = `logging {
   level  = "info"
   format = "logfmt"
-}`,
-        podDiscovery(),
-        podMetrics(w),
-        podLogs(w),
-        ...(collectsEvents(input) ? [kubernetesEvents()] : []),
-        otel(w),
-    ];
+}`;
+    const sections = input.role === "node"
+        ? [logging, podDiscovery(), podMetrics(w), podLogs(w), remoteWrite(w), lokiWrite(w)]
+        : [logging, otel(w), remoteWrite(w), ...(collectsEvents(input) ? [kubernetesEvents(), lokiWrite(w)] : [])];
     const text = sections.join("\n\n") + "\n";
     if (text.includes("{{")) throw new Error("the Alloy configuration must not contain '{{': the chart runs it through Helm tpl");
     return text;

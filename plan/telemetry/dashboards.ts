@@ -1,4 +1,5 @@
 import { GrafanaSettings } from "../../config/settings";
+import { grafanaContainerSecurity } from "../security";
 import { aux } from "../sizes";
 import { datasourceUids } from "../wiring";
 
@@ -51,7 +52,8 @@ export function grafanaDashboards(g: GrafanaSettings) {
                 Object.entries(grafanaComDashboards).map(([key, d]) => [key, { ...d, datasource: datasourceInputs }]),
             ),
         },
-        downloadDashboards: { resources: aux("10m", "32Mi", "64Mi", "100m") },
+        // curl writes only into Grafana's volume: a read-only root.
+        downloadDashboards: { resources: aux("10m", "32Mi", "64Mi", "100m"), securityContext: grafanaContainerSecurity },
     };
 }
 

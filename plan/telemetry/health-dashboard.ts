@@ -1,4 +1,4 @@
-import { Component, scrapeJobs, selector, StackHealthInput, titles, volumeClaims } from "./alert-rules";
+import { Component, jobSelector, scrapeJobs, StackHealthInput, titles, volumeClaims } from "./alert-rules";
 import { datasourceUids } from "../wiring";
 
 // The stack's own health at a glance: targets up, what flows in, what gets lost, how full the volumes are.
@@ -26,7 +26,7 @@ const PANEL_HEIGHT = 8;
 export function healthDashboard(input: StackHealthInput) {
     const ns = input.namespace;
     const jobs = scrapeJobs(input);
-    const sel = (js: string[], extra = "") => selector(ns, js, extra);
+    const sel = (js: string[], extra = "") => jobSelector(jobs, js, extra);
     const rate = (metric: string, s: string) => `rate(${metric}${s}[$__rate_interval])`;
     const components = (Object.keys(jobs.all) as Component[]).filter(c => jobs.all[c].length > 0);
     const alloy = sel(jobs.all.alloy);
@@ -118,7 +118,7 @@ export function healthDashboard(input: StackHealthInput) {
     return {
         uid: healthDashboardUid,
         title: "Monitoring stack health",
-        description: `Self-monitoring of the stack in namespace ${ns}. Runbooks: README, section "Stack alerts".`,
+        description: `Self-monitoring of the stack in namespace ${ns} (node agents in ${input.nodeNamespace}). Runbooks: README, section "Stack alerts".`,
         tags: ["monitoring-stack"],
         timezone: "browser",
         editable: true,

@@ -21,13 +21,14 @@ describe("the program under mocks", function () {
             const run = () => runs[stack];
             const values = (release: string) => run().release(release).inputs.values;
 
-            it("installs each chart from its table entry with a fixed release name in the namespace", () => {
+            it("installs each chart from its table entry with a fixed release name in its namespace", () => {
                 const tempoChart = stack === "dev" ? "tempo" : "tempo-distributed";
                 const expected: [string, keyof typeof charts, string][] = [
                     ["kube-prometheus-stack", "kube-prometheus-stack", PROMETHEUS_COMMUNITY],
                     ["loki", "loki", GRAFANA_COMMUNITY],
                     ["tempo", tempoChart as keyof typeof charts, GRAFANA_COMMUNITY],
                     ["alloy", "alloy", GRAFANA],
+                    ["alloy-node", "alloy", GRAFANA],
                     ["grafana", "grafana", GRAFANA_COMMUNITY],
                 ];
                 assert.equal(run().byType(RELEASE).length, expected.length);
@@ -37,7 +38,7 @@ describe("the program under mocks", function () {
                     assert.equal(r.inputs.version, charts[chart].version);
                     assert.match(r.inputs.version, /^\d+\.\d+\.\d+$/);
                     assert.equal(r.inputs.repositoryOpts.repo, repo);
-                    assert.equal(r.inputs.namespace, "monitoring-stack");
+                    assert.equal(r.inputs.namespace, name === "alloy-node" ? "monitoring-stack-node" : "monitoring-stack");
                     assert.equal(r.inputs.atomic, true);
                     assert.equal(r.inputs.cleanupOnFail, true);
                     assert.equal(r.inputs.timeout, charts[chart].timeout);
@@ -47,7 +48,7 @@ describe("the program under mocks", function () {
 
             it("parents every release in its own component with a monitoring-stack type token", () => {
                 const owners: Record<string, string> = {
-                    "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana",
+                    "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", "alloy-node": "AlloyNode", grafana: "Grafana",
                 };
                 for (const [release, type] of Object.entries(owners)) {
                     const parent = run().resources.find(r => r.urn === run().release(release).parent)!;
@@ -59,15 +60,18 @@ describe("the program under mocks", function () {
 
             it("orders the components by their real dependencies, with no edge between Loki and Tempo", () => {
                 const deps = (type: string) => waitsFor(run(), run().byType(component(type))[0]).sort();
-                assert.deepEqual(deps("Prometheus"), []);
+                // node-exporter goes to the node namespace: kube-prometheus-stack waits for it (and its quota).
+                assert.deepEqual(deps("Prometheus"), ["monitoring-node-quota"]);
                 const backendDeps = ["kube-prometheus-stack", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
                 assert.deepEqual(deps("Loki"), backendDeps);
                 assert.deepEqual(deps("Tempo"), backendDeps);
                 assert.deepEqual(deps("Alloy"), ["kube-prometheus-stack", "loki", "tempo"]);
                 assert.deepEqual(deps("Grafana"), ["kube-prometheus-stack", "loki", "tempo"]);
+                assert.deepEqual(deps("AlloyNode"), ["kube-prometheus-stack", "loki", "monitoring-node-quota"]);
                 for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack"]) {
                     assert.ok(waitsFor(run(), run().release(r)).includes("monitoring-namespace"), `${r} waits for the namespace`);
                 }
+                assert.ok(waitsFor(run(), run().release("alloy-node")).includes("monitoring-node-namespace"), "alloy-node waits for the node namespace");
             });
 
             it("opens Prometheus to the other releases and receives remote write with exemplars", () => {
@@ -153,6 +157,7 @@ describe("the program under mocks", function () {
             it("exports every endpoint from the wiring", async () => {
                 const expected: Record<string, string> = {
                     namespace: "monitoring-stack",
+                    nodeNamespace: "monitoring-stack-node",
                     alloyOtlpGrpc: "alloy.monitoring-stack.svc.cluster.local:4317",
                     alloyOtlpHttp: "http://alloy.monitoring-stack.svc.cluster.local:4318",
                     alloyMetricsUrl: "http://alloy.monitoring-stack.svc.cluster.local:12345/metrics",
@@ -286,23 +291,30 @@ describe("the program under mocks", function () {
     });
 
     describe("namespace guardrails and data safety", () => {
-        it("labels the namespace for Pod Security admission and sets container defaults", () => {
+        it("labels the two namespaces for Pod Security admission and sets container defaults in both", () => {
+            const labels = (ns: Recorded) => ["enforce", "warn", "audit"].map(k => ns.inputs.metadata.labels[`pod-security.kubernetes.io/${k}`]);
             for (const run of [runs.dev, runs.prod]) {
-                const ns = run.byType("kubernetes:core/v1:Namespace")[0];
-                assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
-                assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "baseline");
-                const lr = run.byType("kubernetes:core/v1:LimitRange")[0];
-                assert.deepEqual(lr.inputs.spec.limits[0].default, { cpu: "500m", memory: "256Mi" });
-                assert.ok(waitsFor(run, lr).includes("monitoring-namespace"));
+                const [main, node] = ["monitoring-namespace", "monitoring-node-namespace"].map(n => run.byType("kubernetes:core/v1:Namespace").find(r => r.name === n)!);
+                assert.equal(main.inputs.metadata.name, "monitoring-stack");
+                assert.deepEqual(labels(main), ["restricted", "restricted", "restricted"]);
+                assert.equal(node.inputs.metadata.name, "monitoring-stack-node");
+                assert.deepEqual(labels(node), ["privileged", "baseline", "baseline"]);
+                const lrs = run.byType("kubernetes:core/v1:LimitRange");
+                assert.deepEqual(lrs.map(lr => lr.inputs.metadata.namespace).sort(), ["monitoring-stack", "monitoring-stack-node"]);
+                for (const lr of lrs) assert.deepEqual(lr.inputs.spec.limits[0].default, { cpu: "500m", memory: "256Mi" });
+                assert.ok(waitsFor(run, lrs.find(lr => lr.name === "monitoring-limits")!).includes("monitoring-namespace"));
+                assert.ok(waitsFor(run, lrs.find(lr => lr.name === "monitoring-node-limits")!).includes("monitoring-node-namespace"));
             }
         });
 
-        it("sizes a ResourceQuota from the releases' footprint with headroom", () => {
-            const hard = (run: Run) => run.byType("kubernetes:core/v1:ResourceQuota")[0].inputs.spec.hard;
-            // dev: 920m / 2531Mi requested by the releases (see `npm run render -- dev`), times 1.5.
-            assert.deepEqual(hard(runs.dev), { "requests.cpu": "1380m", "requests.memory": "3797Mi", "limits.cpu": "13050m", "limits.memory": "8834Mi" });
-            // prod: DaemonSets count three times (cluster.nodes), SimpleScalable and distributed pods twice.
-            assert.equal(hard(runs.prod)["requests.cpu"], "7890m");
+        it("sizes a ResourceQuota per namespace from the footprint of the workloads there, with headroom", () => {
+            const hard = (run: Run, ns: string) => run.byType("kubernetes:core/v1:ResourceQuota").find(r => r.inputs.metadata.namespace === ns)!.inputs.spec.hard;
+            // dev, main namespace: the requests of `npm run render -- dev` without node-exporter and the Alloy node agent, times 1.5.
+            assert.deepEqual(hard(runs.dev, "monitoring-stack"), { "requests.cpu": "1350m", "requests.memory": "3749Mi", "limits.cpu": "12750m", "limits.memory": "8738Mi" });
+            // node namespace: node-exporter (20m/32Mi) and Alloy (100m/256Mi) with its config reloader (10m/50Mi), one node.
+            assert.deepEqual(hard(runs.dev, "monitoring-stack-node"), { "requests.cpu": "195m", "requests.memory": "507Mi", "limits.cpu": "1950m", "limits.memory": "960Mi" });
+            // prod: both DaemonSets count three times (cluster.nodes): 3 x (20m + 200m + 10m), times 1.5.
+            assert.equal(hard(runs.prod, "monitoring-stack-node")["requests.cpu"], "1035m");
         });
 
         it("protects the namespace and the stateful releases in prod only", () => {
@@ -311,6 +323,8 @@ describe("the program under mocks", function () {
             const prod = protectedNames(runs.prod);
             for (const name of ["monitoring-namespace", "kube-prometheus-stack", "loki", "tempo", "grafana"]) assert.ok(prod.includes(name), name);
             assert.equal(prod.includes("alloy"), false, "Alloy holds no data");
+            assert.equal(prod.includes("alloy-node"), false, "the node agent holds no data");
+            assert.equal(prod.includes("monitoring-node-namespace"), false, "the node namespace holds no data");
         });
 
         it("keeps volumes when releases are uninstalled", () => {

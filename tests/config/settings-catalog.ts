@@ -7,10 +7,33 @@ import { Kind } from "../../config/reader";
 import { parseSettings } from "../../config/settings";
 import { PROJECT, root } from "../harness";
 
+/** Grafana single sign-on with every key set. */
+export const fullSso = {
+    name: "Keycloak",
+    issuer: "https://sso.example.com/realms/main",
+    authUrl: "https://sso.example.com/realms/main/protocol/openid-connect/auth",
+    tokenUrl: "https://sso.example.com/realms/main/protocol/openid-connect/token",
+    apiUrl: "https://sso.example.com/realms/main/protocol/openid-connect/userinfo",
+    clientId: "grafana",
+    scopes: ["openid", "email", "profile", "groups"],
+    groupsAttributePath: "groups",
+    roles: { Admin: ["grafana-admins"], Editor: ["grafana-editors"], Viewer: ["grafana-viewers"] },
+    allowedGroups: ["grafana-admins", "grafana-editors", "grafana-viewers"],
+    allowedDomains: ["example.com"],
+    disableLoginForm: true,
+};
+
+/** The optional blocks the prod stack file leaves out. */
+export const optionalBlocks = {
+    images: { registry: "registry.example.com/mirror", pullSecrets: ["mirror-pull"] },
+};
+
 /** The prod stack file plus every optional block, so that every setting is read. */
 export function fullConfig(): Record<string, any> {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]));
+    const config: Record<string, any> = { ...Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v])), ...structuredClone(optionalBlocks) };
+    config.grafana = { ...config.grafana, sso: structuredClone(fullSso) };
+    return config;
 }
 
 /** Every setting path the parser reads, with the kind of value it expects. */

@@ -87,7 +87,10 @@ describe("settings", () => {
         ["a bad URL", { prometheus: { mode: "external", url: "prom:9090" } }, 'prometheus.url must be an http(s) URL'],
         ["an ingress without hostname", { grafana: { ingress: { className: "traefik" } } }, "grafana.ingress.hostname is required"],
         ["a structured setting that is not an object", { loki: "SimpleScalable" }, 'loki must be an object, got "SimpleScalable"'],
-        ["several nodes without Alloy clustering", { cluster: { nodes: 3 }, alloy: { clustering: false } }, "alloy.clustering must be true when cluster.nodes is 3"],
+        ["several nodes without Alloy clustering", { cluster: { nodes: 3 }, alloy: { clustering: false } }, "alloy.clustering must be true when alloy.replicas is 2"],
+        ["receiving replicas without Alloy clustering", { alloy: { replicas: 3, clustering: false } }, "alloy.clustering must be true when alloy.replicas is 3"],
+        ["the node namespace equal to the main one", { namespace: "obs", nodeNamespace: "obs" }, 'nodeNamespace must differ from namespace ("obs")'],
+        ["a namespace too long to add -node to", { namespace: "a".repeat(60) }, "nodeNamespace must be a Kubernetes namespace name"],
         ["a boolean given as a string", { alloy: { clustering: "yes" } }, 'alloy.clustering must be true or false, got "yes"'],
     ];
     for (const [what, raw, message] of cases) {

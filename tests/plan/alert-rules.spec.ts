@@ -47,8 +47,11 @@ describe("alert rules for the stack itself", () => {
                 }
             });
 
-            it("select every rule by the stack's namespace", () => {
-                for (const r of rules) assert.match(r.expr, new RegExp(`namespace="${input.namespace}"`), r.alert);
+            it("select every rule by the stack's namespaces (Alloy's by both: the node agent runs in the node namespace)", () => {
+                for (const r of rules) assert.match(r.expr, new RegExp(`namespace(="${input.namespace}"|=~"${input.namespace}\\|${input.nodeNamespace}")`), r.alert);
+                const alloy = rules.filter(r => r.alert.startsWith("Alloy"));
+                assert.ok(alloy.length > 0);
+                for (const r of alloy) assert.ok(r.expr.includes(`namespace=~"${input.namespace}|${input.nodeNamespace}", job=~"alloy|alloy-node"`), r.alert);
             });
         });
     }

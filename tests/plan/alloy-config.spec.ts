@@ -181,14 +181,16 @@ function checkGraph(p: Parsed): void {
     }
 }
 
-function checkWiring(p: Parsed, w: Wiring): void {
+function checkWiring(p: Parsed, w: Wiring, role: AlloyConfigInput["role"]): void {
+    assert.equal(str(only(p.component("prometheus.remote_write", "default"), "endpoint").attrs.url), w.prometheus.remoteWriteUrl);
+    // loki.write serves the tailed logs (node agent) and the events (receiver, where it collects them).
+    for (const l of p.byType("loki.write")) assert.equal(str(only(l, "endpoint").attrs.url), w.loki.pushUrl);
+    assert.ok(!p.text.includes("tenant_id"), "Loki is single-tenant: no tenant header");
+    if (role === "node") return;
     const tempo = only(p.component("otelcol.exporter.otlp", "tempo"), "client");
     assert.equal(str(tempo.attrs.endpoint), w.tempo.otlpGrpc);
     assert.equal(only(tempo, "tls").attrs.insecure, "true");
     assert.equal(str(only(p.component("otelcol.exporter.otlphttp", "loki"), "client").attrs.endpoint), w.loki.otlpUrl);
-    assert.equal(str(only(p.component("prometheus.remote_write", "default"), "endpoint").attrs.url), w.prometheus.remoteWriteUrl);
-    assert.equal(str(only(p.component("loki.write", "default"), "endpoint").attrs.url), w.loki.pushUrl);
-    assert.ok(!p.text.includes("tenant_id"), "Loki is single-tenant: no tenant header");
     // Signals end where they belong.
     const batch = only(p.component("otelcol.processor.batch", "default"), "output").attrs;
     assert.equal(batch.traces, "[otelcol.exporter.otlp.tempo.input]");
@@ -287,25 +289,33 @@ function checkPodLogs(p: Parsed): void {
 
 function checkEvents(p: Parsed, input: AlloyConfigInput): void {
     const events = p.byType("loki.source.kubernetes_events");
-    if (input.clustering || input.nodes === 1) {
+    if (input.role === "node") {
+        assert.equal(events.length, 0, "the node agent leaves the events to the receiver: one per node would send each again");
+    } else if (input.clustering || input.replicas === 1) {
         assert.equal(events.length, 1, "events are collected once");
         assert.equal(only(events[0], "clustering").attrs.enabled, "true", "one peer owns the all-namespaces target");
         assert.equal(events[0].attrs.namespaces, undefined, "all namespaces: one target, one owner");
         assert.equal(events[0].attrs.forward_to, "[loki.write.default.receiver]");
     } else {
-        assert.equal(events.length, 0, "without clustering every Alloy pod would collect every event");
+        assert.equal(events.length, 0, "without clustering every receiving replica would collect every event");
     }
 }
 
 function checkAll(text: string, input: AlloyConfigInput): void {
     const p = parsed(text);
     checkGraph(p);
-    checkWiring(p, input.wiring);
-    checkReceivers(p);
-    checkNodeLocal(p);
-    checkPodMetrics(p);
-    checkPodLogs(p);
+    checkWiring(p, input.wiring, input.role);
     checkEvents(p, input);
+    if (input.role === "receiver") {
+        checkReceivers(p);
+        // Nothing here reads the node: the receiver runs without host access.
+        assert.deepEqual([...p.byType("discovery.kubernetes"), ...p.byType("loki.source.file"), ...p.byType("prometheus.scrape")], []);
+    } else {
+        checkNodeLocal(p);
+        checkPodMetrics(p);
+        checkPodLogs(p);
+        assert.ok(!/otelcol\./.test(p.text), "no receivers on the node agent: applications send to the alloy Service");
+    }
 }
 
 // ---- the tests ---------------------------------------------------------------------------------------
@@ -322,7 +332,7 @@ function stackSettings(stack: string): Settings {
     return parseSettings(raw, defaultVersions);
 }
 
-const golden = (stack: string) => path.join(__dirname, "golden", `alloy-${stack}.alloy`);
+const golden = (stack: string, role = "") => path.join(__dirname, "golden", `alloy-${role}${stack}.alloy`);
 
 describe("Alloy configuration", () => {
     describe("the parser used by these tests", () => {
@@ -346,9 +356,10 @@ describe("Alloy configuration", () => {
     });
 
     for (const [label, input] of [
-        ["one node, no clustering", { clustering: false, nodes: 1 }],
-        ["three nodes, clustering", { clustering: true, nodes: 3 }],
-        ["three nodes, no clustering", { clustering: false, nodes: 3 }],
+        ["receiver, one replica, no clustering", { role: "receiver", clustering: false, replicas: 1 }],
+        ["receiver, two replicas, clustering", { role: "receiver", clustering: true, replicas: 2 }],
+        ["receiver, two replicas, no clustering", { role: "receiver", clustering: false, replicas: 2 }],
+        ["node agent", { role: "node", clustering: false, replicas: 2 }],
     ] as const) {
         it(`builds a consistent pipeline: ${label}`, () => {
             const full = { ...input, wiring: wiring(stackSettings("prod")) };
@@ -361,34 +372,67 @@ describe("Alloy configuration", () => {
             let run: Run;
             let settings: Settings;
             let text: string;
+            let nodeText: string;
             before(async () => {
                 run = await runStack(stack);
                 settings = stackSettings(stack);
                 text = run.release("alloy").inputs.values.alloy.configMap.content;
+                nodeText = run.release("alloy-node").inputs.values.alloy.configMap.content;
             });
 
-            it("hands the builder's output to the chart, wired to this stack's services", async () => {
+            it("hands the builder's output to the charts, wired to this stack's services", async () => {
                 const w = wiring(settings);
-                const input = { wiring: w, clustering: settings.alloy.clustering, nodes: settings.cluster.nodes };
+                const input = { wiring: w, clustering: settings.alloy.clustering, replicas: settings.alloy.replicas, role: "receiver" } as const;
                 assert.equal(text, alloyConfig(input));
                 checkAll(text, input);
+                const node = { ...input, clustering: false, role: "node" } as const;
+                assert.equal(nodeText, alloyConfig(node));
+                checkAll(nodeText, node);
                 // The wiring the test parsed is the program's: the stack outputs agree.
                 assert.equal(w.prometheus.remoteWriteUrl, (await run.resolve("prometheusRemoteWriteUrl")).value);
                 assert.equal(w.loki.pushUrl, (await run.resolve("lokiPushUrl")).value);
                 assert.equal(w.tempo.otlpGrpc, (await run.resolve("tempoOtlpGrpc")).value);
             });
 
-            it("runs one Alloy per node, with the node name in HOSTNAME for node-local discovery", () => {
+            it("collects the Kubernetes events exactly once: in the receiver only, clustered when it has several replicas", () => {
+                const count = (t: string) => parsed(t).byType("loki.source.kubernetes_events").length;
                 const v = run.release("alloy").inputs.values;
+                assert.equal(count(nodeText), 0, "one node agent per node would send each event again");
+                assert.equal(count(text), 1);
+                assert.equal(v.controller.type, "deployment");
+                if (v.controller.replicas > 1) assert.equal(v.alloy.clustering.enabled, true, "several replicas: one clustered peer owns the events");
+                assert.equal(run.release("alloy-node").inputs.values.alloy.clustering.enabled, false);
+            });
+
+            it("receives in a Deployment in the main namespace with no host access, behind the alloy Service the applications use", async () => {
+                const r = run.release("alloy");
+                const v = r.inputs.values;
+                assert.equal(r.inputs.namespace, settings.namespace);
+                assert.equal(v.controller.type, "deployment");
+                assert.equal(v.controller.replicas, settings.alloy.replicas);
+                assert.equal(v.alloy.mounts.varlog, false);
+                assert.equal(v.controller.tolerations, undefined, "a Deployment need not run on tainted nodes");
+                assert.ok(v.controller.volumes.extra.every((x: Record<string, unknown>) => !("hostPath" in x)), "no hostPath");
+                if (settings.alloy.replicas > 1) assert.deepEqual(v.controller.podDisruptionBudget, { enabled: true, maxUnavailable: 1 }, "one receiver stays through a drain");
+                else assert.equal(v.controller.podDisruptionBudget, undefined, "a single replica would block every drain");
+                assert.equal((await run.resolve("alloyOtlpHttp")).value, `http://alloy.${settings.namespace}.svc.${settings.cluster.domain}:4318`);
+            });
+
+            it("runs one node agent per node in the node namespace, with the node name in HOSTNAME for node-local discovery", () => {
+                const r = run.release("alloy-node");
+                const v = r.inputs.values;
+                assert.equal(r.inputs.namespace, settings.nodeNamespace);
                 assert.equal(v.controller.type, "daemonset");
                 assert.deepEqual(v.controller.tolerations, [{ operator: "Exists" }], "on every node, tainted ones too");
-                assert.equal(v.alloy.clustering.enabled, settings.alloy.clustering);
+                assert.equal(v.alloy.extraPorts, undefined, "no receivers on the node agent");
                 assert.equal(v.alloy.mounts.varlog, true);
                 // Positions and WAL on the node: a restarted Alloy neither re-reads logs nor re-sends events.
                 const mount = v.alloy.mounts.extra.find((m: { mountPath: string }) => m.mountPath === v.alloy.storagePath);
                 assert.ok(mount, "the storage path is a mounted volume");
                 const volume = v.controller.volumes.extra.find((x: { name: string }) => x.name === mount.name);
                 assert.equal(volume.hostPath.type, "DirectoryOrCreate");
+                // The single-namespace install's path: the positions of the tailed files carry over to the node agent.
+                assert.equal(volume.hostPath.path, `/var/lib/alloy-${settings.namespace}`);
             });
 
             it("exposes every receiver port on the Service", () => {
@@ -399,9 +443,13 @@ describe("Alloy configuration", () => {
                 );
             });
 
-            it("matches the reviewed golden file (UPDATE_GOLDEN=1 rewrites it)", () => {
-                if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden(stack), text);
+            it("matches the reviewed golden files (UPDATE_GOLDEN=1 rewrites them)", () => {
+                if (process.env.UPDATE_GOLDEN) {
+                    fs.writeFileSync(golden(stack), text);
+                    fs.writeFileSync(golden(stack, "node-"), nodeText);
+                }
                 assert.equal(text, fs.readFileSync(golden(stack), "utf8"), `tests/plan/golden/alloy-${stack}.alloy is out of date`);
+                assert.equal(nodeText, fs.readFileSync(golden(stack, "node-"), "utf8"), `tests/plan/golden/alloy-node-${stack}.alloy is out of date`);
             });
         });
     }

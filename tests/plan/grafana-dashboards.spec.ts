@@ -33,10 +33,10 @@ function checkDownloads(v: Record<string, any>): void {
 }
 
 function checkSidecar(v: Record<string, any>): void {
-    assert.deepEqual(
-        { ...v.sidecar.dashboards },
-        { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
-    );
+    const { extraMounts, ...dashboards } = v.sidecar.dashboards;
+    assert.deepEqual(dashboards, { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" });
+    // The sidecar's root filesystem is read-only: its Python needs a writable /tmp.
+    assert.deepEqual(extraMounts, [{ name: "tmp", mountPath: "/tmp" }]);
 }
 
 describe("Grafana dashboards", () => {

@@ -86,7 +86,7 @@ describe("Grafana datasources", () => {
     });
 
     it("use the trace id and service name the Alloy pipeline writes", () => {
-        const text = alloyConfig({ wiring: w, clustering: false, nodes: 1 });
+        const text = alloyConfig({ wiring: w, clustering: false, replicas: 1, role: "node" });
         // Structured metadata key behind the label-matched derived field and Grafana's trace_id filter.
         assert.match(text, /stage\.structured_metadata \{\n\s*values = \{ trace_id = "" \}/);
         // service_name: Loki derives it from the `app` label of pod logs (discover_service_name) and from

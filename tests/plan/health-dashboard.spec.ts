@@ -61,7 +61,7 @@ describe("stack health dashboard", () => {
                     for (const t of p.targets) {
                         assert.ok(t.expr.trim(), `${p.title}: empty expression`);
                         assert.equal(t.datasource.uid, datasourceUids.prometheus, p.title);
-                        assert.match(t.expr, new RegExp(`namespace="${input.namespace}"`), `${p.title}: ${t.expr}`);
+                        assert.match(t.expr, new RegExp(`namespace(="${input.namespace}"|=~"${input.namespace}\\|${input.nodeNamespace}")`), `${p.title}: ${t.expr}`);
                     }
                 }
             });

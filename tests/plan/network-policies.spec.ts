@@ -1,15 +1,16 @@
 import { strict as assert } from "assert";
 import { defaultVersions } from "../../charts/table";
-import { containerPorts, Flow, flows, GroupName, groups, Port } from "../../plan/guardrails/network-graph";
+import { containerPorts, Flow, flows, groupNamespace, GroupName, groups, Port } from "../../plan/guardrails/network-graph";
 import { networkPolicySpecs, PolicySpec } from "../../plan/guardrails/network-policies";
 import { ports } from "../../plan/wiring";
 import { parseSettings, RawConfig } from "../../config/settings";
 import { runStack } from "../harness";
 
 const NS = "monitoring-stack";
+const NODE_NS = "monitoring-stack-node";
 interface Pod { namespace: string; labels: Record<string, string>; external?: boolean }
 
-const podOf = (g: GroupName): Pod => ({ namespace: NS, labels: { ...groups[g].selector } });
+const podOf = (g: GroupName): Pod => ({ namespace: groupNamespace(settings(), g), labels: { ...groups[g].selector } });
 const appPod: Pod = { namespace: "shop", labels: { app: "checkout" } };
 const ingressPod: Pod = { namespace: "kube-system", labels: { "app.kubernetes.io/name": "traefik" } };
 const apiServer: Pod = { namespace: "", labels: {}, external: true };
@@ -17,9 +18,9 @@ const apiServer: Pod = { namespace: "", labels: {}, external: true };
 const matches = (selector: any, labels: Record<string, string>) =>
     Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 
-/** Kubernetes NetworkPolicy ingress semantics, for the policy shapes this program writes. */
+/** Kubernetes NetworkPolicy ingress semantics (a policy selects pods of its own namespace), for the policy shapes this program writes. */
 function allowed(specs: PolicySpec[], from: Pod, to: Pod, port: Port): boolean {
-    const selecting = specs.filter(p => to.namespace === NS && (p.spec.policyTypes as string[]).includes("Ingress") && matches(p.spec.podSelector, to.labels));
+    const selecting = specs.filter(p => p.namespace === to.namespace && (p.spec.policyTypes as string[]).includes("Ingress") && matches(p.spec.podSelector, to.labels));
     if (selecting.length === 0) return true;
     return selecting.some(p =>
         ((p.spec.ingress ?? []) as any[]).some(rule => {
@@ -30,7 +31,7 @@ function allowed(specs: PolicySpec[], from: Pod, to: Pod, port: Port): boolean {
                     const nsLabels = { "kubernetes.io/metadata.name": from.namespace };
                     return matches(peer.namespaceSelector, nsLabels) && (!peer.podSelector || matches(peer.podSelector, from.labels));
                 }
-                return from.namespace === NS && matches(peer.podSelector, from.labels);
+                return from.namespace === p.namespace && matches(peer.podSelector, from.labels);
             });
             const portOk = !rule.ports || (rule.ports as any[]).some(p => p.port === port.port && p.protocol === port.protocol);
             return peerOk && portOk;
@@ -54,10 +55,28 @@ describe("network policies", () => {
     const specs = networkPolicySpecs(s);
     const graph = flows(s);
 
-    it("denies all ingress in the namespace by default", () => {
-        const deny = specs.find(p => p.name === "default-deny-ingress")!;
-        assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress"] });
-        assert.equal(allowed(specs, podOf("alloy"), { namespace: NS, labels: { app: "something-else" } }, { port: 80, protocol: "TCP" }), false);
+    it("denies all ingress in both namespaces by default", () => {
+        const deny = specs.filter(p => p.name === "default-deny-ingress");
+        assert.deepEqual(deny.map(p => p.namespace), [NS, NODE_NS]);
+        for (const p of deny) assert.deepEqual(p.spec, { podSelector: {}, policyTypes: ["Ingress"] });
+        for (const namespace of [NS, NODE_NS]) {
+            assert.equal(allowed(specs, podOf("alloy"), { namespace, labels: { app: "something-else" } }, { port: 80, protocol: "TCP" }), false);
+        }
+    });
+
+    it("crosses the two namespaces only where the graph says: the node agent to Loki and Prometheus, Prometheus to the node agent", () => {
+        const tcp = (port: number) => ({ port, protocol: "TCP" as const });
+        assert.equal(podOf("alloyNode").namespace, NODE_NS);
+        assert.ok(allowed(specs, podOf("alloyNode"), podOf("loki"), tcp(8080)));
+        assert.ok(allowed(specs, podOf("alloyNode"), podOf("prometheus"), tcp(9090)));
+        assert.ok(allowed(specs, podOf("prometheus"), podOf("alloyNode"), tcp(12345)));
+        assert.equal(allowed(specs, podOf("alloyNode"), podOf("tempo"), tcp(4317)), false, "traces go through the receiving Alloy");
+        assert.equal(allowed(specs, appPod, podOf("alloyNode"), tcp(4318)), false, "no receivers on the node agent");
+        // Same labels in the other namespace get nothing: peers in another namespace are named with it.
+        assert.equal(allowed(specs, { namespace: NS, labels: groups.alloyNode.selector }, podOf("loki"), tcp(8080)), false);
+        assert.equal(allowed(specs, { namespace: NODE_NS, labels: groups.prometheus.selector }, podOf("alloyNode"), tcp(12345)), false);
+        const policy = specs.find(p => p.name === "allow-to-alloy-node")!;
+        assert.equal(policy.namespace, NODE_NS);
     });
 
     it("allows every flow of the graph on its ports", () => {
@@ -140,8 +159,9 @@ describe("network policies", () => {
             const run = await runStack(stack);
             const created = run.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
             const raw = stack === "prod" ? { grafana: { ingress: { hostname: "grafana.techcasa.io", clusterIssuer: "letsencrypt-prod" } } } : {};
-            assert.deepEqual(created.map(r => r.inputs.metadata.name).sort(), networkPolicySpecs(settings(raw)).map(p => p.name).sort());
-            assert.ok(created.every(r => r.inputs.metadata.namespace === NS));
+            const where = (list: { name: string; namespace: string }[]) => list.map(p => `${p.namespace}/${p.name}`).sort();
+            assert.deepEqual(where(created.map(r => r.inputs.metadata)), where(networkPolicySpecs(settings(raw))));
+            assert.deepEqual([...new Set(created.map(r => r.inputs.metadata.namespace))].sort(), [NS, NODE_NS]);
         }
         const off = await runStack("dev", { cluster: { storageClass: "local-path", nodes: 1, networkPolicies: false } });
         assert.equal(off.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0);

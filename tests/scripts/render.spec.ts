@@ -19,7 +19,7 @@ describe("offline render", function () {
             await render(stack, a);
             const summary = await render(stack, b);
             const first = files(path.join(a, stack));
-            assert.deepEqual(Object.keys(first), ["alloy.values.yaml", "grafana.values.yaml", "kube-prometheus-stack.values.yaml", "loki.values.yaml", "tempo.values.yaml"]);
+            assert.deepEqual(Object.keys(first), ["alloy-node.values.yaml", "alloy.values.yaml", "grafana.values.yaml", "kube-prometheus-stack.values.yaml", "loki.values.yaml", "tempo.values.yaml"]);
             assert.deepEqual(files(path.join(b, stack)), first);
             assert.equal(summary, await render(stack, b));
             const loki = parse(first["loki.values.yaml"]);
@@ -29,6 +29,8 @@ describe("offline render", function () {
             assert.match(summary, /^loki\s+loki@18\.11\.0\s+https:\/\/grafana-community\.github\.io\/helm-charts\s+kube-prometheus-stack/m);
             assert.match(summary, /^prometheusRemoteWriteUrl\s+http:\/\/kube-prometheus-stack-prometheus\.monitoring-stack\.svc\.cluster\.local:9090\/api\/v1\/write$/m);
             assert.match(summary, /^grafanaAdminPassword\s+\[secret\]$/m);
+            assert.match(summary, /^alloy-node\s+alloy@1\.11\.1\s.*\smonitoring-stack-node$/m);
+            assert.match(summary, /^Pod Security: monitoring-stack enforces restricted \(warn restricted\); monitoring-stack-node enforces privileged \(warn baseline\)$/m);
         });
     }
 
