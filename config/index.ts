@@ -1,14 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../components/charts";
+import { alertingSecretsKey, checkAlertingSecrets } from "./alerting";
 import { ConfigError } from "./reader";
 import { parseSettings, RawConfig, Settings, settingKeys } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
+export * from "./alerting";
 
 export interface Secrets {
     /** Object-storage credentials, present whenever objectStorage is configured. */
     objectStorage?: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
+    /** Receiver name -> credential, a secret Output (empty without receivers). */
+    alerting: pulumi.Output<Record<string, string>>;
 }
 
 const SAFE_CREDENTIAL = /^[A-Za-z0-9/+=._~-]+$/;
@@ -33,7 +37,8 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
         raw[key] = decode(config.get(key));
     }
     const settings = parseSettings(raw, defaultVersions);
-    if (!settings.objectStorage) return { settings, secrets: {} };
+    const alerting = () => alertingSecrets(config, settings);
+    if (!settings.objectStorage) return { settings, secrets: { alerting: alerting() } };
     const missing = Object.values(secretKeys).filter(k => config.getSecret(k) === undefined);
     if (missing.length > 0) {
         throw new ConfigError(
@@ -53,10 +58,21 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     return {
         settings,
         secrets: {
+            alerting: alerting(),
             objectStorage: {
                 accessKeyId: config.requireSecret(secretKeys.accessKeyId),
                 secretAccessKey: config.requireSecret(secretKeys.secretAccessKey),
             },
         },
     };
+}
+
+/** Checks the receivers' credentials in plain text (messages never show them) and returns them as one secret. */
+function alertingSecrets(config: pulumi.Config, settings: Settings): pulumi.Output<Record<string, string>> {
+    const { errors, unused, credentials } = checkAlertingSecrets(settings.alerting, config.getObject<unknown>(alertingSecretsKey));
+    if (errors.length > 0) throw new ConfigError(errors.join("\n"));
+    if (unused.length > 0) {
+        pulumi.log.warn(`${unused.map(k => `${alertingSecretsKey}.${k}`).join(", ")} name${unused.length > 1 ? "" : "s"} no receiver of alerting.receivers and ${unused.length > 1 ? "are" : "is"} ignored`);
+    }
+    return pulumi.secret(credentials);
 }

@@ -1,6 +1,7 @@
 import { quantity } from "../policy/parse";
 import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
 import { ChartKey, chartKeys } from "../components/charts";
+import { AlertingSettings, parseAlerting } from "./alerting";
 
 export interface Resources {
     requests: { cpu: string; memory: string };
@@ -91,13 +92,14 @@ export interface Settings {
     tempo: TempoSettings;
     alloy: AlloySettings;
     grafana: GrafanaSettings;
+    alerting: AlertingSettings;
 }
 
 /** The stack configuration as read from Pulumi: structured values as parsed JSON. */
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana", "alerting",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -209,6 +211,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     } else if (prometheus.url || prometheus.remoteWriteUrl) {
         errors.push('prometheus.url and remoteWriteUrl apply only to prometheus.mode "external"; a managed Prometheus gets its URLs from the release');
     }
+    const alerting = parseAlerting(root.child("alerting"), pMode === "managed" && prometheus.alertmanager.enabled);
 
     const l = root.child("loki");
     const lMode = l.oneOf("mode", ["SingleBinary", "SimpleScalable"] as const, "SingleBinary");
@@ -309,5 +312,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana, alerting };
 }

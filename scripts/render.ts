@@ -9,8 +9,15 @@ import { containerDefaults } from "../components/sizes";
 import { quantity } from "../policy/parse";
 import { root, Run, runStack, stackConfig } from "../tests/harness";
 
-/** Stand-ins for the secret config: they reach only the object-storage Secret, never a values file. */
-const offlineSecrets = { objectStorageAccessKeyId: "offline-render", objectStorageSecretAccessKey: "offline-render" };
+/** Stand-ins for the secret config: they reach only the object-storage and Alertmanager Secrets, never a values file. */
+const offlineSecrets = (config: Record<string, string>) => ({
+    objectStorageAccessKeyId: "offline-render",
+    objectStorageSecretAccessKey: "offline-render",
+    // One per receiver; a URL fits every kind's credential check.
+    alertingSecrets: JSON.stringify(Object.fromEntries(
+        Object.keys(JSON.parse(config["monitoring-stack:alerting"] ?? "{}").receivers ?? {}).map(name => [name, "https://offline-render.invalid/"]),
+    )),
+});
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -30,7 +37,7 @@ const retentionOf = (values: Record<string, any>): string =>
 export const oneLine = (e: Error) => e.message.replace(/\n\s*-\s*/g, "; ").replace(/:;/g, ":").replace(/\s*\n\s*/g, " ");
 
 export async function render(stack: string, outDir = path.join(root, "out"), overrides: Record<string, unknown> = {}): Promise<string> {
-    const run: Run = await runStack(stack, overrides, offlineSecrets);
+    const run: Run = await runStack(stack, overrides, offlineSecrets(stackConfig(stack, overrides)));
     const nodes = Number(JSON.parse(stackConfig(stack, overrides)["monitoring-stack:cluster"] ?? "{}").nodes ?? 1);
     const limitDefaults = { cpu: quantity(containerDefaults.default.cpu)!, memory: quantity(containerDefaults.default.memory)! };
     const releases = run.byType(RELEASE).sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
