@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets, Settings } from "../config";
 import { Alloy } from "./alloy";
+import { alertmanagerConfigSecret } from "./alertmanager-config";
 import { Grafana } from "./grafana";
 import { Loki } from "./loki";
 import { stackNamespace } from "./namespace";
@@ -59,6 +60,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 child,
             )
             : undefined;
+        // The whole Alertmanager configuration, credentials inline, in a Secret kube-prometheus-stack points at.
+        alertmanagerConfigSecret(`${name}-alertmanager-config`, s, secrets, namespace, child);
 
         // Stateful releases are protected in production; protection is inherited by their children.
         const stateful = { parent: this, protect: s.protect };

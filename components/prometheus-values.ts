@@ -2,6 +2,7 @@ import { Settings } from "../config";
 import { k8sResources } from "./release";
 import { aux, pvc } from "./sizes";
 import { releaseNames } from "./wiring";
+import { alertmanagerSecretName } from "../plan/alerting/alertmanager-config";
 
 const openSelectors = {
     serviceMonitorSelectorNilUsesHelmValues: false,
@@ -41,6 +42,10 @@ export function prometheusValues(s: Settings) {
         alertmanager: {
             enabled: p.alertmanager.enabled,
             alertmanagerSpec: {
+                // The program writes the whole configuration into this Secret (credentials never in values);
+                // useExistingSecret stops the chart rendering its own, unused one.
+                configSecret: alertmanagerSecretName,
+                useExistingSecret: true,
                 resources: k8sResources(p.alertmanager.resources),
                 storage: { volumeClaimTemplate: pvc(p.alertmanager.storageSize, sc) },
             },
