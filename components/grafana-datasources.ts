@@ -1,4 +1,5 @@
 import { datasourceUids, Wiring } from "./wiring";
+import { alertmanagerDatasource } from "../plan/alerting/grafana-alerting";
 
 // Grafana expands environment variables in provisioning files: `$$` is a literal `$`. The chart also runs
 // these values through Helm `tpl`, so none may contain `{{`.
@@ -75,5 +76,6 @@ export function datasources(w: Wiring) {
                 lokiSearch: { datasourceUid: datasourceUids.loki },
             },
         },
+        ...(w.alertmanager ? [alertmanagerDatasource(w.alertmanager.url)] : []),
     ];
 }

@@ -4,6 +4,7 @@ import { datasources } from "./grafana-datasources";
 import { k8sResources } from "./release";
 import { aux } from "./sizes";
 import { Wiring } from "./wiring";
+import { grafanaAlertingProvisioning } from "../plan/alerting/grafana-alerting";
 
 export const adminSecretKeys = { user: "admin-user", password: "admin-password" } as const;
 
@@ -35,6 +36,8 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
             unified_alerting: { enabled: true },
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources(w) } },
+        // Grafana-managed alerts go to the stack's Alertmanager, like every other alert.
+        ...(w.alertmanager ? { alerting: grafanaAlertingProvisioning(w.alertmanager.url) } : {}),
         ...grafanaDashboards(g),
         sidecar: { resources: aux("10m", "64Mi", "128Mi"), dashboards: dashboardSidecar },
         ingress: ingress

@@ -4,6 +4,7 @@ import { defaultVersions } from "../components/charts";
 import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } from "../components/grafana-datasources";
 import { datasourceUids, wiring } from "../components/wiring";
 import { parseSettings } from "../config/settings";
+import { alertmanagerDatasourceUid } from "../plan/alerting/grafana-alerting";
 import { Run, runStack } from "./harness";
 
 interface Datasource { name: string; type: string; uid: string; url: string; jsonData: Record<string, any> }
@@ -26,8 +27,13 @@ function checkDatasources(list: Datasource[]): void {
     const byType = Object.fromEntries(list.map(d => [d.type, d])) as Record<string, Datasource>;
     assert.deepEqual(
         Object.fromEntries(list.map(d => [d.type, d.uid])),
-        { prometheus: datasourceUids.prometheus, loki: datasourceUids.loki, tempo: datasourceUids.tempo },
+        {
+            prometheus: datasourceUids.prometheus, loki: datasourceUids.loki, tempo: datasourceUids.tempo,
+            ...(byType.alertmanager ? { alertmanager: alertmanagerDatasourceUid } : {}),
+        },
     );
+    // Only for alerts and silences: Grafana's own alerts reach Alertmanager through a contact point.
+    if (byType.alertmanager) assert.deepEqual(byType.alertmanager.jsonData, { implementation: "prometheus", handleGrafanaManagedAlerts: false });
     const uids = new Set(list.map(d => d.uid));
     for (const d of list) for (const uid of linkedUids(d.jsonData)) assert.ok(uids.has(uid), `${d.name} links to unknown datasource ${uid}`);
 
@@ -69,6 +75,7 @@ describe("Grafana datasources", () => {
             [datasourceUids.prometheus, w.prometheus.url],
             [datasourceUids.loki, w.loki.gatewayUrl],
             [datasourceUids.tempo, w.tempo.queryUrl],
+            [alertmanagerDatasourceUid, w.alertmanager!.url],
         ]);
         checkDatasources(list);
     });
