@@ -44,7 +44,9 @@ export const componentMetrics = {
         "tempodb_compaction_errors_total",
         "tempodb_retention_errors_total",
     ],
-    // loki.write (internal/component/common/loki/client/metrics.go), prometheus.remote_write, otelcol exporters (alloy-mixin)
+    // loki.write (internal/component/common/loki/client/metrics.go), prometheus.remote_write, otelcol exporters
+    // (alloy-mixin). otelcol.exporter.prometheus is no exporterhelper exporter and exposes no exporter metrics:
+    // its failures are prometheus.remote_write's.
     alloy: [
         "loki_write_sent_entries_total",
         "loki_write_dropped_entries_total",
@@ -54,8 +56,6 @@ export const componentMetrics = {
         "otelcol_exporter_send_failed_spans_total",
         "otelcol_exporter_sent_log_records_total",
         "otelcol_exporter_send_failed_log_records_total",
-        "otelcol_exporter_sent_metric_points_total",
-        "otelcol_exporter_send_failed_metric_points_total",
     ],
     // tsdb/head.go, web/web.go (handler="/api/v1/write" is the remote-write receiver)
     prometheus: ["prometheus_tsdb_head_samples_appended_total", "prometheus_http_requests_total"],
@@ -64,6 +64,9 @@ export const componentMetrics = {
 } as const;
 
 export const knownMetrics: ReadonlySet<string> = new Set(Object.values(componentMetrics).flat());
+
+/** Signals Alloy's otelcol exporters count (otelcol_exporter_sent_<signal>_total): traces to Tempo, logs to Loki. */
+export const otelExporterSignals = ["spans", "log_records"] as const;
 
 /** Also the `app.kubernetes.io/name` label of the component's pods in every chart used. */
 export type Component = "loki" | "tempo" | "alloy" | "grafana" | "prometheus";
@@ -191,7 +194,8 @@ export function alertRules(input: StackHealthInput): { groups: RuleGroup[] } {
     };
 
     const alloy = selector(ns, jobs.all.alloy);
-    const otelSignals = ["spans", "log_records", "metric_points"];
+    /** Signals of the otelcol exporters that report them: otlp (spans) and otlphttp (log records). */
+    const otelSignals = otelExporterSignals;
     const otelcol = otelSignals
         .map(s => `label_replace(${lossRatio("namespace, job, instance, component_id", `otelcol_exporter_send_failed_${s}_total${alloy}`, `otelcol_exporter_sent_${s}_total${alloy}`)} > 0.01, "signal", "${s}", "", "")`)
         .join(" or ");

@@ -1,4 +1,4 @@
-import { Component, scrapeJobs, selector, StackHealthInput, titles, volumeClaims } from "./alert-rules";
+import { Component, otelExporterSignals, scrapeJobs, selector, StackHealthInput, titles, volumeClaims } from "./alert-rules";
 import { datasourceUids } from "./wiring";
 
 // The stack's own health at a glance: targets up, what flows in, what gets lost, how full the volumes are.
@@ -57,7 +57,7 @@ export function healthDashboard(input: StackHealthInput) {
         {
             title: "Alloy OTLP export failures",
             unit: "short",
-            queries: ["spans", "log_records", "metric_points"].map(s => ({
+            queries: otelExporterSignals.map(s => ({
                 expr: `sum by (component_id) (${rate(`otelcol_exporter_send_failed_${s}_total`, alloy)})`,
                 legend: `{{component_id}} ${s.replace("_", " ")}`,
             })),
