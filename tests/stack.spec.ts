@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../components/charts";
 import { chartDefaults, referenceDir, unknownKeys } from "./chart-keys";
-import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "./harness";
+import { alertingTestCredentials, configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "./harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const component = (name: string) => `monitoring-stack:index:${name}`;
@@ -231,6 +231,10 @@ describe("the program under mocks", function () {
             for (const value of [testSecrets.objectStorageAccessKeyId, testSecrets.objectStorageSecretAccessKey]) {
                 assert.ok(secretContains(secret.wire, value), "credential is secret in the Secret");
                 for (const r of runs.prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.name} leaks a credential`);
+            }
+            // The receivers' credentials too (their Secret is checked in alertmanager.spec.ts).
+            for (const value of Object.values(alertingTestCredentials)) {
+                for (const r of runs.prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.name} leaks an alerting credential`);
             }
         });
 
