@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../config";
 import { ComponentKey, ObjectPlan, Owner, StackPlan, Step } from "../plan";
-import { k8sObject, SecretResolver } from "./objects";
+import { k8sObject, settingsResolver } from "./objects";
 import { Part } from "./parts";
 
 export interface MonitoringStackArgs {
@@ -23,11 +23,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monitoring-stack:index:MonitoringStack", name, {}, opts);
         const plan = (this.plan = args.plan);
-        const secretSetting: SecretResolver = ref => {
-            const value = "secretSetting" in ref ? args.secrets[ref.secretSetting] : undefined;
-            if (!value) throw new Error(`the plan refers to secret setting ${JSON.stringify(ref)}, which was not loaded`);
-            return value;
-        };
+        const secretSetting = settingsResolver(args.secrets);
+        for (const warning of plan.warnings) pulumi.log.warn(warning, this);
         const owned = (owner: Owner) => plan.objects.filter(o => o.owner === owner);
         // The two namespaces first: every object and release in them waits for them through their names.
         const steps = new Map<Step, pulumi.Resource>();

@@ -1,9 +1,28 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretRef, ObjectPlan, SecretRef } from "../plan";
+import { Secrets } from "../config";
+import { isSecretRef, ObjectPlan, SecretRef, secretToken } from "../plan";
 
 /** Turns a SecretRef into its value, always a Pulumi secret. */
 export type SecretResolver = (ref: SecretRef) => pulumi.Output<string>;
+
+/** Resolves references to the loaded secret settings, and templates over them; generated passwords are a component's own. */
+export function settingsResolver(secrets: Secrets): SecretResolver {
+    const setting = (key: string) => {
+        if (!secrets[key]) throw new Error(`the plan refers to the secret setting ${key}, which was not loaded`);
+        return secrets[key];
+    };
+    return ref => {
+        if ("secretSetting" in ref) return setting(ref.secretSetting);
+        if ("template" in ref) {
+            // JSON's double-quoted string is a YAML double-quoted scalar: any value stays one scalar.
+            const filled = pulumi.all(ref.secretSettings.map(setting)).apply(values =>
+                ref.secretSettings.reduce((text, key, i) => text.split(secretToken(key)).join(JSON.stringify(values[i])), ref.template));
+            return pulumi.secret(filled);
+        }
+        throw new Error(`the generated secret ${ref.generated} belongs to a component`);
+    };
+}
 
 /** Every typed Kubernetes resource has its metadata as an output. */
 export type KubernetesResource = pulumi.CustomResource & { readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta> };

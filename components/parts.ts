@@ -37,7 +37,7 @@ export class Part extends pulumi.ComponentResource {
 
     constructor(key: keyof typeof typeTokens, name: string, args: PartArgs, opts?: pulumi.ComponentResourceOptions) {
         super(typeTokens[key], name, {}, opts);
-        const resolve: SecretResolver = ref => ("secretSetting" in ref ? args.secretSetting(ref) : this.password(name, ref.generated));
+        const resolve: SecretResolver = ref => ("generated" in ref ? this.password(name, ref.generated) : args.secretSetting(ref));
         for (const o of args.objects) {
             // `<group>/<resource>`: an object of this component, created before.
             const local = o.waitsFor.filter(step => step.startsWith(`${o.group}/`)).map(step => this.objects.get(step.slice(o.group.length + 1))!);

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../charts/table";
+import { alertingSecretsKey, checkAlertingSecrets } from "./alerting";
 import { ConfigError } from "./reader";
 import { parseSettings, RawConfig, secretKeys, Settings, settingKeys, ssoSecretKey } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
+export * from "./alerting";
 
 /** Secret settings by key (`objectStorageAccessKeyId`, ...), each a Pulumi secret; present when the settings need them. */
 export type Secrets = Record<string, pulumi.Output<string>>;
@@ -37,7 +39,7 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
         }
         sso[ssoSecretKey] = config.requireSecret(ssoSecretKey);
     }
-    if (!settings.objectStorage) return { settings, secrets: sso };
+    if (!settings.objectStorage) return { settings, secrets: { ...sso, ...alertingSecrets(config, settings) } };
     const missing = Object.values(secretKeys).filter(k => config.getSecret(k) === undefined);
     if (missing.length > 0) {
         throw new ConfigError(
@@ -56,6 +58,16 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     }
     return {
         settings,
-        secrets: { ...sso, ...Object.fromEntries(Object.values(secretKeys).map(k => [k, config.requireSecret(k)])) },
+        secrets: { ...sso, ...alertingSecrets(config, settings), ...Object.fromEntries(Object.values(secretKeys).map(k => [k, config.requireSecret(k)])) },
     };
+}
+
+/** Checks the receivers' credentials in plain text (messages never show them); each becomes the secret `alertingSecrets.<receiver>`. */
+function alertingSecrets(config: pulumi.Config, settings: Settings): Secrets {
+    const { errors, unused, credentials } = checkAlertingSecrets(settings.alerting, config.getObject<unknown>(alertingSecretsKey));
+    if (errors.length > 0) throw new ConfigError(errors.join("\n"));
+    if (unused.length > 0) {
+        pulumi.log.warn(`${unused.map(k => `${alertingSecretsKey}.${k}`).join(", ")} name${unused.length > 1 ? "" : "s"} no receiver of alerting.receivers and ${unused.length > 1 ? "are" : "is"} ignored`);
+    }
+    return Object.fromEntries(Object.entries(credentials).map(([receiver, value]) => [`${alertingSecretsKey}.${receiver}`, pulumi.secret(value)]));
 }

@@ -40,7 +40,13 @@ export const SEMVER = /^\d+\.\d+\.\d+$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const HOSTNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object" | "list";
+export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object"
+    /** An object whose keys the user names (alerting.receivers). */
+    | "map"
+    /** A name, or a list of names, of something declared elsewhere (a route's receivers). */
+    | "names"
+    /** A list of strings (label names, group names, scopes). */
+    | "list";
 
 /** Told of every key a reader looks at, with the kind of value it expects (tests enumerate the settings with it). */
 export type Trace = (path: string, kind: Kind) => void;
@@ -167,9 +173,24 @@ export class Reader {
         return new Reader(this.key(key), this.take(key, "object"), this.errors, this.trace);
     }
 
-    /** Reports every key that no reader asked for. Call after reading all known keys. */
-    done(): void {
-        const known = [...this.seen];
+    /** An object whose keys the user names: read each entry with child(), list them with keys(). */
+    map(key: string): Reader {
+        return new Reader(this.key(key), this.take(key, "map"), this.errors, this.trace);
+    }
+
+    /** The keys present, in the order given. */
+    keys(): string[] {
+        return Object.keys(this.obj).filter(k => this.obj[k] !== undefined && this.obj[k] !== null);
+    }
+
+    /** The value as given, for a parser of its own; marks the key as read. */
+    raw(key: string, kind: Kind): unknown {
+        return this.take(key, kind);
+    }
+
+    /** Reports every key that no reader asked for. Call after reading all known keys; `alsoKnown` widens the suggestions. */
+    done(alsoKnown: string[] = []): void {
+        const known = [...new Set([...this.seen, ...alsoKnown])];
         for (const k of Object.keys(this.obj)) {
             if (this.seen.has(k) || this.obj[k] === undefined) continue;
             const hint = suggest(k, known);

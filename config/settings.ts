@@ -30,6 +30,7 @@ export interface SsoSettings {
     /** Hide the user/password form once single sign-on works (the admin can still log in through the API). */
     disableLoginForm: boolean;
 }
+import { AlertingSettings, parseAlerting } from "./alerting";
 
 export interface Resources {
     requests: { cpu: string; memory: string };
@@ -134,13 +135,14 @@ export interface Settings {
     tempo: TempoSettings;
     alloy: AlloySettings;
     grafana: GrafanaSettings;
+    alerting: AlertingSettings;
 }
 
 /** The stack configuration as read from Pulumi: structured values as parsed JSON. */
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
 
 export const settingKeys = [
-    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "images", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "images", "prometheus", "loki", "tempo", "alloy", "grafana", "alerting",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -310,6 +312,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     } else if (prometheus.url || prometheus.remoteWriteUrl) {
         errors.push('prometheus.url and remoteWriteUrl apply only to prometheus.mode "external"; a managed Prometheus gets its URLs from the release');
     }
+    const alerting = parseAlerting(root.child("alerting"), pMode === "managed" && prometheus.alertmanager.enabled);
 
     const l = root.child("loki");
     const lMode = l.oneOf("mode", ["SingleBinary", "SimpleScalable"] as const, "SingleBinary");
@@ -413,5 +416,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, images, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, images, prometheus, loki, tempo, alloy, grafana, alerting };
 }

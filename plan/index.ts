@@ -1,5 +1,6 @@
 // plan(settings): everything the stack will create, as plain data. No Pulumi runtime, no I/O.
 import { Settings } from "../config/settings";
+import { noReceiverWarning, ownsAlertmanager } from "./alerting/alertmanager-config";
 import { stackFootprint } from "./guardrails/quota";
 import { NAMESPACE, NETWORK, NODE_NAMESPACE, stackObjects } from "./objects";
 import { releases as planReleases } from "./releases";
@@ -20,7 +21,11 @@ export function plan(s: Settings): StackPlan {
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
         objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.images));
     }
-    return { namespace: s.namespace, nodeNamespace: s.nodeNamespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
+    const warnings = ownsAlertmanager(s) && s.alerting.receivers.length === 0 ? [noReceiverWarning] : [];
+    return {
+        namespace: s.namespace, nodeNamespace: s.nodeNamespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects),
+        outputs: planOutputs(s, w), warnings,
+    };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The Kubernetes objects the program creates itself, beside the charts.
 import { secretKeys, Settings, ssoSecretKey } from "../config/settings";
+import { alertmanagerSecret } from "./alerting/alertmanager-config";
 import { networkPolicySpecs } from "./guardrails/network-policies";
 import { namespaceWorkloads, ReleaseFootprint, resourceQuotaHard } from "./guardrails/quota";
 import { NODE_NAMESPACE, OBJECT_STORAGE } from "./releases";
@@ -75,6 +76,7 @@ export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[
             });
         }
     }
+    objects.push(...alertmanagerSecret(s));
     objects.push(...selfMonitoring(s));
     return objects;
 }

@@ -38,13 +38,23 @@ export interface ReleasePlan {
 }
 
 /** A secret part of an object: the name of a secret setting, or of a password the program generates. */
-export type SecretRef = { secretSetting: string } | { generated: GeneratedSecret };
+export type SecretRef =
+    | { secretSetting: string }
+    | { generated: GeneratedSecret }
+    /**
+     * A text whose secret parts are placeholders (`secretToken(setting)`, a plain YAML scalar), each filled in
+     * by the Pulumi layer with the setting's value as a quoted YAML string: the whole text is then a secret.
+     */
+    | { template: string; secretSettings: string[] };
+
+/** The placeholder of a secret setting in a SecretRef template: letters, digits and underscores only, so YAML writes it plain. */
+export const secretToken = (setting: string) => `SECRET_${Buffer.from(setting).toString("hex")}`;
 
 /** Passwords the Pulumi layer generates (RandomPassword `<owner>-<name>`, 32 letters and digits). */
 export type GeneratedSecret = "admin-password";
 
 export const isSecretRef = (v: unknown): v is SecretRef =>
-    typeof v === "object" && v !== null && ("secretSetting" in v || "generated" in v);
+    typeof v === "object" && v !== null && ("secretSetting" in v || "generated" in v || "template" in v);
 
 /** Which component creates an object (its Pulumi parent). */
 export type Owner = "stack" | "network" | "self-monitoring" | "smoke-test" | "grafana";
@@ -80,4 +90,6 @@ export interface StackPlan {
     levels: Step[][];
     /** Plain stack outputs (the generated password and the smoke test's result are added by the Pulumi layer). */
     outputs: PlanOutputs;
+    /** Said once at preview (pulumi.log.warn): a choice that works but is likely not what a user wants. */
+    warnings: string[];
 }

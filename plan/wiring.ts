@@ -23,6 +23,7 @@ export const ports = {
     alloyHttp: 12345,
     tempoHttp: 3200,
     prometheus: 9090,
+    alertmanager: 9093,
     lokiGateway: 80,
     grafana: 80,
 } as const;
@@ -47,6 +48,8 @@ export interface Wiring {
     /** Namespace of the node agents (node-exporter, the Alloy DaemonSet). */
     nodeNamespace: string;
     prometheus: { url: string; remoteWriteUrl: string };
+    /** The stack's own Alertmanager, when it runs one. */
+    alertmanager?: { url: string };
     loki: { gatewayUrl: string; pushUrl: string; queryUrl: string; otlpUrl: string };
     tempo: Receivers & { queryUrl: string };
     alloy: Receivers & { metricsUrl: string };
@@ -83,6 +86,9 @@ export function wiring(s: Settings): Wiring {
         namespace: s.namespace,
         nodeNamespace: s.nodeNamespace,
         prometheus: { url: promUrl, remoteWriteUrl: promWrite },
+        ...(s.prometheus.mode === "managed" && s.prometheus.alertmanager.enabled
+            ? { alertmanager: { url: http(`${releaseNames.prometheus}-alertmanager`, ports.alertmanager) } }
+            : {}),
         loki: {
             gatewayUrl: gateway,
             pushUrl: `${gateway}/loki/api/v1/push`,

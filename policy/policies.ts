@@ -1,5 +1,6 @@
 // The policies of the pack. Tests import this module; index.ts only hands it to `new PolicyPack`.
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
+import { productionAlerting } from "./alerting";
 import { chartRepository, chartVersionPinned, releaseNameFixed } from "./hygiene";
 import { productionIngressTls, productionPersistence, productionReplicas } from "./production";
 import { resourceLimits } from "./resources";
@@ -24,9 +25,11 @@ export const policies: ResourceValidationPolicy[] = [
     productionReplicas,
     productionPersistence,
     productionIngressTls,
+    productionAlerting,
 ];
 
 export {
     chartRepository, chartVersionPinned, lokiRetention, noPlaintextCredentials, productionIngressTls, productionPersistence,
     productionReplicas, prometheusRetention, releaseNameFixed, resourceLimits, tempoRetention,
 };
+export { productionAlerting };

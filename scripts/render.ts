@@ -61,6 +61,7 @@ export async function render(stack: string, outDir = path.join(root, "out"), ove
     return [
         `stack ${stack}: ${releases.length} releases, values in ${path.relative(root, dir)}/`,
         "",
+        ...p.warnings.map(w => `warning: ${w}\n`),
         `Install levels (each waits for the ones before): ${p.levels.map((l, i) => `${i + 1}. ${l.join(" + ")}`).join("  ")}`,
         "",
         `Pod Security: ${security.join("; ")}`,

@@ -15,6 +15,7 @@ export const passThrough: Record<string, { path: string; why: string }[]> = {
     "kube-prometheus-stack": [
         { path: "prometheus-node-exporter", why: "subchart values (prometheus-node-exporter chart), e.g. resources" },
         { path: "kube-state-metrics", why: "subchart values (kube-state-metrics chart), e.g. resources" },
+        { path: "alertmanager.alertmanagerSpec.configSecret", why: "commented in values.yaml; templates/alertmanager/alertmanager.yaml:67 reads .Values.alertmanager.alertmanagerSpec.configSecret" },
     ],
     loki: [
         { path: "loki.storage.bucketNames", why: "commented example in values.yaml; read by _helpers.tpl loki.commonStorageConfig" },

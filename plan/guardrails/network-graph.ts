@@ -112,6 +112,9 @@ export function flows(s: Settings): Flow[] {
         { from: { group: "grafana" }, to: "prometheus", ports: tcp(c.prometheus), why: "Grafana queries Prometheus" },
         { from: { group: "prometheus" }, to: "prometheus", ports: tcp(c.prometheus, c.configReloader), why: "Prometheus scrapes itself and its config reloader" },
         { from: { group: "prometheus" }, to: "alertmanager", ports: tcp(c.alertmanager, c.configReloader), why: "Prometheus sends alerts and scrapes Alertmanager" },
+        ...(s.prometheus.alertmanager.enabled
+            ? [{ from: { group: "grafana" }, to: "alertmanager", ports: tcp(c.alertmanager), why: "Grafana forwards its alerts to Alertmanager and shows its alerts and silences" } satisfies Flow]
+            : []),
         { from: { group: "alertmanager" }, to: "alertmanager", ports: tcp(c.alertmanagerCluster), why: "Alertmanager cluster gossip" },
         { from: { group: "prometheus" }, to: "operator", ports: tcp(c.operator), why: "Prometheus scrapes the operator" },
         { from: { anywhere: true }, to: "operator", ports: tcp(c.operator), why: "the API server calls the operator's admission webhook (its address is not a pod)" },

@@ -1,5 +1,6 @@
 import { GrafanaRole, grafanaRoles, Settings, SsoSettings } from "../../config/settings";
 import { dashboardSidecar, grafanaDashboards } from "../telemetry/dashboards";
+import { grafanaAlertingProvisioning } from "../alerting/grafana-alerting";
 import { datasources } from "../telemetry/datasources";
 import { aux, k8sResources } from "../sizes";
 import { grafanaContainerSecurity } from "../security";
@@ -84,6 +85,8 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
             ...(sso ? { auth: { disable_login_form: sso.disableLoginForm }, "auth.generic_oauth": ssoIni(sso) } : {}),
         },
         datasources: { "datasources.yaml": { apiVersion: 1, datasources: datasources(w) } },
+        // Grafana-managed alerts go to the stack's Alertmanager, like every other alert.
+        ...(w.alertmanager ? { alerting: grafanaAlertingProvisioning(w.alertmanager.url) } : {}),
         ...grafanaDashboards(g),
         sidecar: {
             resources: aux("10m", "64Mi", "128Mi"),

@@ -6,6 +6,7 @@ import { releaseNames, secretNames, Wiring } from "../wiring";
 import { alloyNodeValues, alloyValues } from "./alloy";
 import { grafanaValues } from "./grafana";
 import { lokiValues } from "./loki";
+import { ALERTMANAGER_CONFIG, ownsAlertmanager } from "../alerting/alertmanager-config";
 import { prometheusValues } from "./prometheus";
 import { tempoDistributedValues, tempoMonolithicValues } from "./tempo";
 
@@ -35,7 +36,7 @@ export function releases(s: Settings, w: Wiring): ReleasePlan[] {
     const frontWaits = [...prometheus, releaseNames.loki, releaseNames.tempo];
     const distributed = s.tempo.mode === "distributed";
     return [
-        ...(managed ? [release(s, "prometheus", releaseNames.prometheus, "kube-prometheus-stack", prometheusValues(s), [NODE_NAMESPACE], true)] : []),
+        ...(managed ? [release(s, "prometheus", releaseNames.prometheus, "kube-prometheus-stack", prometheusValues(s), [NODE_NAMESPACE, ...(ownsAlertmanager(s) ? [ALERTMANAGER_CONFIG] : [])], true)] : []),
         release(s, "loki", releaseNames.loki, "loki", lokiValues(s), backendWaits, true),
         distributed
             ? release(s, "tempo", releaseNames.tempo, "tempo-distributed", tempoDistributedValues(s, w), backendWaits, true)

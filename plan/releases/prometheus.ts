@@ -2,6 +2,7 @@ import { Settings } from "../../config/settings";
 import { aux, k8sResources, pvc } from "../sizes";
 import { lockedDownContainer, runtimeDefaultSeccomp } from "../security";
 import { releaseNames } from "../wiring";
+import { alertmanagerSecretName } from "../alerting/alertmanager-config";
 
 const openSelectors = {
     serviceMonitorSelectorNilUsesHelmValues: false,
@@ -44,6 +45,10 @@ export function prometheusValues(s: Settings) {
             serviceAccount: { automountServiceAccountToken: false },
             alertmanagerSpec: {
                 automountServiceAccountToken: false,
+                // The program writes the whole configuration into this Secret (credentials never in values);
+                // useExistingSecret stops the chart rendering its own, unused one.
+                configSecret: alertmanagerSecretName,
+                useExistingSecret: true,
                 resources: k8sResources(p.alertmanager.resources),
                 storage: { volumeClaimTemplate: pvc(p.alertmanager.storageSize, sc) },
             },

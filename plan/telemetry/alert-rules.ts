@@ -47,7 +47,9 @@ export const componentMetrics = {
         "tempodb_compaction_errors_total",
         "tempodb_retention_errors_total",
     ],
-    // loki.write (internal/component/common/loki/client/metrics.go), prometheus.remote_write, otelcol exporters (alloy-mixin)
+    // loki.write (internal/component/common/loki/client/metrics.go), prometheus.remote_write, otelcol exporters
+    // (alloy-mixin). otelcol.exporter.prometheus is no exporterhelper exporter and exposes no exporter metrics:
+    // its failures are prometheus.remote_write's.
     alloy: [
         "loki_write_sent_entries_total",
         "loki_write_dropped_entries_total",
@@ -57,16 +59,21 @@ export const componentMetrics = {
         "otelcol_exporter_send_failed_spans_total",
         "otelcol_exporter_sent_log_records_total",
         "otelcol_exporter_send_failed_log_records_total",
-        "otelcol_exporter_sent_metric_points_total",
-        "otelcol_exporter_send_failed_metric_points_total",
     ],
     // tsdb/head.go, web/web.go (handler="/api/v1/write" is the remote-write receiver)
     prometheus: ["prometheus_tsdb_head_samples_appended_total", "prometheus_http_requests_total"],
     // kubelet /metrics, scraped by kube-prometheus-stack's kubelet ServiceMonitor
     kubelet: ["kubelet_volume_stats_available_bytes", "kubelet_volume_stats_capacity_bytes"],
+    // kube-state-metrics (pod metrics, honorLabels: the pod's own namespace and name)
+    kubeStateMetrics: ["kube_pod_spec_volumes_persistentvolumeclaims_info", "kube_pod_info"],
+    // node-exporter's filesystem collector (mountpoints are host paths: --path.rootfs=/host/root)
+    nodeExporter: ["node_filesystem_avail_bytes", "node_filesystem_size_bytes"],
 } as const;
 
 export const knownMetrics: ReadonlySet<string> = new Set(Object.values(componentMetrics).flat());
+
+/** Signals Alloy's otelcol exporters count (otelcol_exporter_sent_<signal>_total): traces to Tempo, logs to Loki. */
+export const otelExporterSignals = ["spans", "log_records"] as const;
 
 /** Also the `app.kubernetes.io/name` label of the component's pods in every chart used. */
 export type Component = "loki" | "tempo" | "alloy" | "grafana" | "prometheus";
@@ -128,6 +135,30 @@ export function volumeClaims(input: StackHealthInput): Partial<Record<Component,
     };
 }
 
+/**
+ * Where K3s' local-path provisioner puts hostPath volumes (its default; k3s-io/docs#590), and so the mount
+ * points that can hold them: the directory and each parent, as node-exporter reports host paths.
+ */
+export const localPathStorageDir = "/var/lib/rancher/k3s/storage";
+const storageMountpoints = localPathStorageDir.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/") || "/");
+
+/**
+ * Free fraction per claim, by (namespace, persistentvolumeclaim). Kubelet's volume statistics where the
+ * volume plugin reports them (CSI: Longhorn in prod); otherwise, as for local-path's hostPath volumes (dev on
+ * K3s), the fullest filesystem that can hold local-path's directory on the node running the claim's pod.
+ */
+export function volumeFree(namespace: string, claims: string): string {
+    const sel = `{namespace="${namespace}", persistentvolumeclaim=~"${claims}"}`;
+    const kubelet = `min by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes${sel} / kubelet_volume_stats_capacity_bytes${sel})`;
+    // One node per pod, also while a recreated pod's old series (another uid or node) is still fresh.
+    const podNode = `topk by (namespace, pod) (1, max by (namespace, pod, node) (kube_pod_info{namespace="${namespace}", node!=""}))`;
+    const claimNode = `max by (namespace, persistentvolumeclaim, node) (kube_pod_spec_volumes_persistentvolumeclaims_info${sel} * on (namespace, pod) group_left (node) ${podNode})`;
+    const fs = `{job="node-exporter", mountpoint=~"${storageMountpoints.join("|")}", fstype!=""}`;
+    // node-exporter runs in this namespace; its pod's node comes from kube-state-metrics too.
+    const nodeFree = `min by (node) (node_filesystem_avail_bytes${fs} / node_filesystem_size_bytes${fs} * on (namespace, pod) group_left (node) ${podNode})`;
+    return `(${kubelet} or min by (namespace, persistentvolumeclaim) (${claimNode} * on (node) group_left () ${nodeFree}))`;
+}
+
 export const titles: Record<Component, string> = {
     loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana", prometheus: "Prometheus",
 };
@@ -167,6 +198,9 @@ function rule(alert: string, severity: AlertRule["labels"]["severity"], forDurat
     };
 }
 
+/** Five-minute steps with data, within 6 hours, that make a flow whose stop is worth an alert. */
+export const BUSY_STEPS = 9;
+
 /** failed / (failed + ok); when `ok` was never recorded (nothing ever got through) the ratio is 1. */
 function lossRatio(by: string, failed: string, ok: string): string {
     const f = `sum by (${by}) (rate(${failed}[5m]))`;
@@ -194,27 +228,30 @@ export function alertRules(input: StackHealthInput): { groups: RuleGroup[] } {
             );
         });
 
-    // Fires when there was traffic in the last 6h but none in the last 15m; resolves 6h after the last sample.
+    // "Stopped" means a flow that was there stopped: data arrived in at least 9 five-minute steps (45 minutes'
+    // worth) of the last 6 hours, and nothing in the last 15 minutes. An idle cluster whose only traffic is the
+    // smoke test's one span per `pulumi up` never qualifies. Resolves when data comes back, or once the busy
+    // steps have left the 6-hour window.
     const stopped = (name: string, severity: AlertRule["labels"]["severity"], metric: string, job: string, what: string) => {
         const sel = `${metric}${selector(ns, [job])}`;
         return rule(
             `${name}IngestionStopped`, severity, "5m",
-            `sum by (namespace) (increase(${sel}[6h])) > 0 unless sum by (namespace) (increase(${sel}[15m])) > 0`,
+            `count_over_time((sum by (namespace) (rate(${sel}[5m])) > 0)[6h:5m]) >= ${BUSY_STEPS} unless sum by (namespace) (increase(${sel}[15m])) > 0`,
             `${name} has received no ${what} for 15 minutes.`,
-            `${name} in {{ $labels.namespace }} received ${what} in the last 6 hours but none in the last 15 minutes.`,
+            `${name} in {{ $labels.namespace }} received ${what} steadily in the last 6 hours but none in the last 15 minutes.`,
             `Check Alloy's exporters (AlloyLokiWriteFailing, AlloyOtelcolExportFailing), the ${name} distributor logs and network policies.`,
         );
     };
 
     const alloy = jobSelector(jobs, jobs.all.alloy);
-    const otelSignals = ["spans", "log_records", "metric_points"];
+    /** Signals of the otelcol exporters that report them: otlp (spans) and otlphttp (log records). */
+    const otelSignals = otelExporterSignals;
     const otelcol = otelSignals
         .map(s => `label_replace(${lossRatio("namespace, job, instance, component_id", `otelcol_exporter_send_failed_${s}_total${alloy}`, `otelcol_exporter_sent_${s}_total${alloy}`)} > 0.01, "signal", "${s}", "", "")`)
         .join(" or ");
 
     const volumes = (Object.entries(volumeClaims(input)) as [Component, string][]).flatMap(([c, claims]) => {
-        const sel = `{namespace="${ns}", persistentvolumeclaim=~"${claims}"}`;
-        const free = `min by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes${sel} / kubelet_volume_stats_capacity_bytes${sel})`;
+        const free = volumeFree(ns, claims);
         const name = `${titles[c]}VolumeFillingUp`;
         const action = `Raise the retention or grow the volume (${kubectl} get pvc {{ $labels.persistentvolumeclaim }}); check that compaction and retention run.`;
         return [

@@ -1,3 +1,4 @@
+import { traceIdFields, traceIdHex } from "../correlation";
 import { ports, Wiring } from "../wiring";
 
 export interface AlloyConfigInput {
@@ -88,8 +89,11 @@ prometheus.scrape "pods" {
 function remoteWrite(w: Wiring): string {
     return `prometheus.remote_write "default" {
   endpoint {
-    url            = "${w.prometheus.remoteWriteUrl}"
-    send_exemplars = true
+    url                    = "${w.prometheus.remoteWriteUrl}"
+    send_exemplars         = true
+    // OTLP exponential histograms become native histograms (as may scraped ones), which are
+    // dropped unless sent; Prometheus 3.14 ingests them without a feature flag.
+    send_native_histograms = true
   }
 }`;
 }
@@ -108,6 +112,12 @@ ${podIdentity}
     source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name", "__meta_kubernetes_pod_label_app", "__meta_kubernetes_pod_container_name"]
     regex         = ";*([^;]+)(;.*)?"
     target_label  = "app"
+  }
+  // The OpenTelemetry service.name of a Kubernetes workload (app.kubernetes.io/name, else app, else the
+  // container), so that one traces-to-logs query finds pod logs and OTLP logs alike.
+  rule {
+    source_labels = ["app"]
+    target_label  = "service_name"
   }
   rule {
     source_labels = ["namespace", "app"]
@@ -138,15 +148,20 @@ loki.source.file "pods" {
   }
 }
 
-// Trace ids go to structured metadata: as labels they would create a stream per trace.
+// Trace ids go to structured metadata: as labels they would create a stream per trace. Any of the usual
+// spellings is lifted, and kept only when it is a 16- or 32-hex id ("null" or "" links to nothing).
 loki.process "pods" {
   forward_to = [loki.write.default.receiver]
   stage.cri {}
   stage.json {
     expressions = {
-      level    = "level",
-      trace_id = "traceID || trace_id",
+      level        = "level",
+      trace_id_raw = "${traceIdFields.join(" || ")}",
     }
+  }
+  stage.regex {
+    source     = "trace_id_raw"
+    expression = "^(?P<trace_id>${traceIdHex})$"
   }
   stage.labels {
     values = { level = "" }

@@ -1,4 +1,6 @@
 import { datasourceUids, Wiring } from "../wiring";
+import { alertmanagerDatasource } from "../alerting/grafana-alerting";
+import { traceIdFields, traceIdHex } from "../correlation";
 
 // Grafana expands environment variables in provisioning files: `$$` is a literal `$`. The chart also runs
 // these values through Helm `tpl`, so none may contain `{{`.
@@ -12,8 +14,12 @@ export const traceToLogsTags = [{ key: "service.name", value: "service_name" }];
 /** Span attribute -> span-metrics label for trace-to-metrics (Tempo's metrics generator names it `service`). */
 const traceToMetricsTags = [{ key: "service.name", value: "service" }];
 
-/** Trace ids in JSON (`"traceID":"..."`) and logfmt (`trace_id=...`) log lines. */
-export const traceIdInLine = '(?:traceID|traceId|trace_id)"?[:=]\\s*"?(\\w+)';
+/**
+ * Trace ids in JSON (`"traceID":"..."`) and logfmt (`trace_id=...`) log lines, in group 1 (Grafana's
+ * derived-field convention). Only a whole 16- or 32-hex id: `"traceID":"null"` must not become a link.
+ * `\b` keeps `otel_trace_id=` and `parent_traceId=` out.
+ */
+export const traceIdInLine = `\\b(?:${traceIdFields.join("|")})"?\\s*[:=]\\s*"?(${traceIdHex})\\b`;
 
 /** Grafana datasource provisioning: Prometheus, Loki and Tempo with fixed UIDs, linked to each other. */
 export function datasources(w: Wiring) {
@@ -40,8 +46,11 @@ export function datasources(w: Wiring) {
             jsonData: {
                 derivedFields: [
                     { name: "TraceID", matcherType: "regex", matcherRegex: traceIdInLine, url: "$${__value.raw}", urlDisplayLabel: "View trace", ...toTempo },
-                    // Structured metadata: set by Alloy from JSON logs, and by Loki for OTLP logs.
-                    { name: "trace_id", matcherType: "label", matcherRegex: "trace_id", url: "$${__value.raw}", urlDisplayLabel: "View trace", ...toTempo },
+                    // Structured metadata: set by Alloy from JSON logs, and by Loki for OTLP logs. Grafana tests the
+                    // regex unanchored against every label name and takes the first that matches, so it must be
+                    // anchored: "trace_id" also matches the `log_line_contains_trace_id` label a trace -> logs query adds.
+                    // `$$` is provisioning's escape for `$`.
+                    { name: "trace_id", matcherType: "label", matcherRegex: "^trace_id$$", url: "$${__value.raw}", urlDisplayLabel: "View trace", ...toTempo },
                 ],
             },
         },
@@ -72,8 +81,8 @@ export function datasources(w: Wiring) {
                 },
                 serviceMap: { datasourceUid: datasourceUids.prometheus },
                 nodeGraph: { enabled: true },
-                lokiSearch: { datasourceUid: datasourceUids.loki },
             },
         },
+        ...(w.alertmanager ? [alertmanagerDatasource(w.alertmanager.url)] : []),
     ];
 }

@@ -1,4 +1,4 @@
-import { Component, jobSelector, scrapeJobs, StackHealthInput, titles, volumeClaims } from "./alert-rules";
+import { Component, jobSelector, otelExporterSignals, scrapeJobs, StackHealthInput, titles, volumeClaims, volumeFree } from "./alert-rules";
 import { datasourceUids } from "../wiring";
 
 // The stack's own health at a glance: targets up, what flows in, what gets lost, how full the volumes are.
@@ -57,7 +57,7 @@ export function healthDashboard(input: StackHealthInput) {
         {
             title: "Alloy OTLP export failures",
             unit: "short",
-            queries: ["spans", "log_records", "metric_points"].map(s => ({
+            queries: otelExporterSignals.map(s => ({
                 expr: `sum by (component_id) (${rate(`otelcol_exporter_send_failed_${s}_total`, alloy)})`,
                 legend: `{{component_id}} ${s.replace("_", " ")}`,
             })),
@@ -80,13 +80,11 @@ export function healthDashboard(input: StackHealthInput) {
         {
             title: "Volume usage",
             unit: "percentunit",
-            queries: claims.map(([c, re]) => {
-                const v = `{namespace="${ns}", persistentvolumeclaim=~"${re}"}`;
-                return {
-                    expr: `max by (persistentvolumeclaim) (1 - kubelet_volume_stats_available_bytes${v} / kubelet_volume_stats_capacity_bytes${v})`,
-                    legend: `${titles[c]} {{persistentvolumeclaim}}`,
-                };
-            }),
+            description: "Kubelet volume statistics; for volumes without them (local-path on K3s) the node filesystem holding them.",
+            queries: claims.map(([c, re]) => ({
+                expr: `max by (persistentvolumeclaim) (1 - ${volumeFree(ns, re)})`,
+                legend: `${titles[c]} {{persistentvolumeclaim}}`,
+            })),
         },
         {
             title: "Loki compactor: time since last success",

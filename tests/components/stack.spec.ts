@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../charts/table";
 import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
-import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "../harness";
+import { alertingTestCredentials, configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const component = (name: string) => `monitoring-stack:index:${name}`;
@@ -61,7 +61,7 @@ describe("the program under mocks", function () {
             it("orders the components by their real dependencies, with no edge between Loki and Tempo", () => {
                 const deps = (type: string) => waitsFor(run(), run().byType(component(type))[0]).sort();
                 // node-exporter goes to the node namespace: kube-prometheus-stack waits for it (and its quota).
-                assert.deepEqual(deps("Prometheus"), ["monitoring-node-quota"]);
+                assert.deepEqual(deps("Prometheus"), ["monitoring-alertmanager-config", "monitoring-node-quota"]);
                 const backendDeps = ["kube-prometheus-stack", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
                 assert.deepEqual(deps("Loki"), backendDeps);
                 assert.deepEqual(deps("Tempo"), backendDeps);
@@ -233,9 +233,13 @@ describe("the program under mocks", function () {
             assert.deepEqual(tempo.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
             assert.deepEqual(tempo.defaults.extraArgs, ["-config.expand-env=true"]);
             const secret = runs.prod.byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "object-storage")!;
-            for (const value of Object.values(testSecrets)) {
+            for (const value of [testSecrets.objectStorageAccessKeyId, testSecrets.objectStorageSecretAccessKey]) {
                 assert.ok(secretContains(secret.wire, value), "credential is secret in the Secret");
                 for (const r of runs.prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.name} leaks a credential`);
+            }
+            // The receivers' credentials too (their Secret is checked in alertmanager.spec.ts).
+            for (const value of Object.values(alertingTestCredentials)) {
+                for (const r of runs.prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.name} leaks an alerting credential`);
             }
         });
 

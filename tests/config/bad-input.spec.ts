@@ -34,6 +34,8 @@ const badValues: Record<Kind, [string, unknown, RegExp][]> = {
     bool: [["a string", "yes", /must be true or false/], ["a number", 1, /must be true or false/]],
     quantity: [["words", "a lot", /must be a (CPU|memory) quantity/], ["a negative", "-1", /must be a (CPU|memory) quantity/]],
     object: [["a string", "x", /must be an object/], ["a list", [1], /must be an object/]],
+    map: [["a string", "x", /must be an object/], ["a list", [1], /must be an object/]],
+    names: [["a number", 42, /must be a receiver name/], ["an empty list", [], /must be a receiver name/], ["an undeclared name", "nobody", /"nobody" is not a receiver; known: /]],
     list: [["a string", "x", /must be a list of/], ["a list of numbers", [1], /must be a list of/], ["a list with an empty string", [""], /must be a list of/]],
 };
 
@@ -53,7 +55,7 @@ describe("bad input, setting by setting", () => {
             it(`refuses ${what} for ${path}`, () => {
                 const text = message(withValue(path, value));
                 assert.ok(text, `${path} = ${JSON.stringify(value)} was accepted`);
-                const line = text!.split("\n").find(l => l.includes(`- ${path} `) || l.includes(`- ${path}.`) || l.includes(` ${path} `));
+                const line = text!.split("\n").find(l => l.includes(`- ${path} `) || l.includes(`- ${path}.`) || l.includes(`- ${path}:`) || l.includes(` ${path} `));
                 assert.ok(line, `no message names ${path}:\n${text}`);
                 assert.match(line!, expected);
             });

@@ -281,8 +281,11 @@ function checkPodLogs(p: Parsed): void {
     assert.ok(stages.indexOf("stage.cri") < stages.indexOf("stage.json"), "the CRI envelope is removed before JSON parsing");
     const json = only(proc, "stage.json").attrs.expressions;
     assert.match(json, /level\s*=\s*"level"/);
-    assert.match(json, /trace_id\s*=\s*"traceID \|\| trace_id"/);
-    assert.match(only(proc, "stage.structured_metadata").attrs.values, /trace_id/);
+    assert.match(json, /trace_id_raw\s*=\s*"traceID \|\| traceId \|\| TraceId \|\| TraceID \|\| trace_id"/);
+    const regex = only(proc, "stage.regex").attrs;
+    assert.equal(str(regex.source), "trace_id_raw");
+    assert.ok(stages.indexOf("stage.json") < stages.indexOf("stage.regex") && stages.indexOf("stage.regex") < stages.indexOf("stage.structured_metadata"));
+    assert.match(only(proc, "stage.structured_metadata").attrs.values, /trace_id = ""/);
     assert.doesNotMatch(only(proc, "stage.labels").attrs.values, /trace/, "trace ids are never labels");
     assert.equal(proc.attrs.forward_to, "[loki.write.default.receiver]");
 }

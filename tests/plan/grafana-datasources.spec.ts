@@ -5,6 +5,7 @@ import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } fr
 import { datasourceUids, wiring } from "../../plan/wiring";
 import { parseSettings } from "../../config/settings";
 import { Run, runStack } from "../harness";
+import { alertmanagerDatasourceUid } from "../../plan/alerting/grafana-alerting";
 
 interface Datasource { name: string; type: string; uid: string; url: string; jsonData: Record<string, any> }
 
@@ -26,8 +27,13 @@ function checkDatasources(list: Datasource[]): void {
     const byType = Object.fromEntries(list.map(d => [d.type, d])) as Record<string, Datasource>;
     assert.deepEqual(
         Object.fromEntries(list.map(d => [d.type, d.uid])),
-        { prometheus: datasourceUids.prometheus, loki: datasourceUids.loki, tempo: datasourceUids.tempo },
+        {
+            prometheus: datasourceUids.prometheus, loki: datasourceUids.loki, tempo: datasourceUids.tempo,
+            ...(byType.alertmanager ? { alertmanager: alertmanagerDatasourceUid } : {}),
+        },
     );
+    // Only for alerts and silences: Grafana's own alerts reach Alertmanager through a contact point.
+    if (byType.alertmanager) assert.deepEqual(byType.alertmanager.jsonData, { implementation: "prometheus", handleGrafanaManagedAlerts: false });
     const uids = new Set(list.map(d => d.uid));
     for (const d of list) for (const uid of linkedUids(d.jsonData)) assert.ok(uids.has(uid), `${d.name} links to unknown datasource ${uid}`);
 
@@ -39,7 +45,7 @@ function checkDatasources(list: Datasource[]): void {
     for (const q of tempo.tracesToMetrics.queries) assert.match(q.query, /\{\$\$__tags[,}]/, `${q.name} filters by the span's tags`);
     assert.equal(tempo.serviceMap.datasourceUid, datasourceUids.prometheus);
     assert.equal(tempo.nodeGraph.enabled, true);
-    assert.equal(tempo.lokiSearch.datasourceUid, datasourceUids.loki);
+    assert.equal(tempo.lokiSearch, undefined, "lokiSearch is gone since Grafana 11: the Loki search uses the trace-to-logs settings");
 
     const fields = byType.loki.jsonData.derivedFields;
     assert.ok(fields.length > 0);
@@ -47,7 +53,7 @@ function checkDatasources(list: Datasource[]): void {
         assert.equal(f.datasourceUid, datasourceUids.tempo);
         assert.equal(f.url, "$${__value.raw}", "a literal ${__value.raw} after Grafana's environment expansion");
     }
-    assert.deepEqual(fields.find((f: any) => f.matcherType === "label").matcherRegex, "trace_id");
+    assert.deepEqual(fields.find((f: any) => f.matcherType === "label").matcherRegex, "^trace_id$$", "^trace_id$ once Grafana has expanded $$");
 
     // Tempo's span metrics write `traceID` exemplars (metrics-generator default trace_id_label_name).
     const exemplars = byType.prometheus.jsonData.exemplarTraceIdDestinations;
@@ -69,6 +75,7 @@ describe("Grafana datasources", () => {
             [datasourceUids.prometheus, w.prometheus.url],
             [datasourceUids.loki, w.loki.gatewayUrl],
             [datasourceUids.tempo, w.tempo.queryUrl],
+            [alertmanagerDatasourceUid, w.alertmanager!.url],
         ]);
         checkDatasources(list);
     });
@@ -83,6 +90,7 @@ describe("Grafana datasources", () => {
             `level=info traceID="${id}"`,
         ]) assert.equal(re.exec(line)?.[1], id, line);
         assert.equal(re.exec("level=info msg=no-trace"), null);
+        // More spellings and null ids: tests/correlation.spec.ts.
     });
 
     it("use the trace id and service name the Alloy pipeline writes", () => {

@@ -124,7 +124,7 @@ describe("network policies", () => {
         assert.deepEqual(internet({}), [443, 6443]);
         assert.deepEqual(internet({ grafana: { downloadDashboards: false } }), [6443]);
         const inNamespace = egress({}).filter(r => r.to?.[0]?.podSelector).map(r => r.to[0].podSelector.matchLabels);
-        assert.deepEqual(inNamespace, [groups.loki.selector, groups.tempo.selector, groups.prometheus.selector]);
+        assert.deepEqual(inNamespace, [groups.loki.selector, groups.tempo.selector, groups.prometheus.selector, groups.alertmanager.selector]);
     });
 
     it("lets applications use the exported backend URLs only with cluster.exposeBackends", () => {

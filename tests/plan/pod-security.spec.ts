@@ -37,7 +37,7 @@ const configurations: [string, string, Record<string, unknown>][] = [
     ["prod", "prod", {}],
     ["dev with an external Prometheus", "dev", { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } }],
     ["dev air-gapped (no dashboard downloads)", "dev", { grafana: { downloadDashboards: false, persistenceSize: "5Gi" } }],
-    ["prod without Alertmanager", "prod", { prometheus: { mode: "managed", alertmanager: { enabled: false } } }],
+    ["prod without Alertmanager", "prod", { prometheus: { mode: "managed", alertmanager: { enabled: false } }, alerting: undefined }],
     ["dev with its own names for both namespaces", "dev", { namespace: "observability", nodeNamespace: "observability-agents" }],
 ];
 

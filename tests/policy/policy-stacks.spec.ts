@@ -62,6 +62,8 @@ describe("policy pack over the recorded stacks", function () {
         const vs = await check(dev, "dev");
         assert.ok(vs.every(v => v.level === "advisory"), show(vs));
         assert.deepEqual(vs.map(v => [v.policy, v.message]).sort(), [
+            ["production-alerting", 'Secret "alertmanager-config" (the Alertmanager configuration): declares no receiver, so every alert is delivered nowhere'],
+            ["production-alerting", 'Secret "alertmanager-config" (the Alertmanager configuration): sends the Watchdog to no dead man\'s switch, so a Prometheus or Alertmanager that stops goes unnoticed'],
             ["production-replicas", 'release "loki" (loki 18.11.0): deploymentMode is "Monolithic", which runs Loki as one single binary; use SimpleScalable'],
             ["production-replicas", 'release "tempo" (tempo 2.2.4): chart "tempo" runs Tempo as a single monolithic binary; use tempo-distributed'],
         ], show(vs));
@@ -71,6 +73,16 @@ describe("policy pack over the recorded stacks", function () {
         const vs = await check(dev, "prod");
         caught(vs, "production-replicas", 'release "loki"', "deploymentMode");
         caught(vs, "production-replicas", 'release "tempo"');
+        caught(vs, "production-alerting", "declares no receiver");
+    });
+
+    it("catches prod without a dead man's switch, or with alerts sent to the chart's null receiver", async () => {
+        const alerting = JSON.parse(stackConfig("prod")["monitoring-stack:alerting"]);
+        delete alerting.deadMansSwitch;
+        const vs = await check(resourcesOf(await runStack("prod", { alerting })), "prod");
+        caught(vs, "production-alerting", 'Secret "alertmanager-config"', "no dead man's switch");
+        delete release(prod, "kube-prometheus-stack").values.alertmanager.alertmanagerSpec.configSecret;
+        caught(await check(prod, "prod"), "production-alerting", 'release "kube-prometheus-stack"', '"null" receiver');
     });
 
     it("catches Loki retention the compactor will not apply", async () => {

@@ -1,0 +1,67 @@
+// Runs amtool over the Alertmanager configuration the program writes for a stack file's `alerting` settings,
+// with stand-in credentials: `amtool check-config`, then the routing tree.
+// Usage: npx ts-node scripts/amtool.ts [stack, default prod] [work dir]
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { defaultVersions } from "../charts/table";
+import { AlertingSettings, ReceiverKind } from "../config/alerting";
+import { parseSettings, RawConfig } from "../config/settings";
+import { alertmanagerConfigKey, alertmanagerConfigYaml } from "../plan/alerting/alertmanager-config";
+
+export const AMTOOL_INSTALL = "apt-get update && apt-get install -y prometheus-alertmanager";
+
+export interface AmtoolResult {
+    ok: boolean;
+    output: string;
+}
+
+export function amtool(args: string[]): AmtoolResult {
+    const r = spawnSync("amtool", args, { encoding: "utf8" });
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+        throw new Error(`amtool is not installed; install it with \`${AMTOOL_INSTALL}\` (Debian package prometheus-alertmanager provides /usr/bin/amtool)`);
+    }
+    if (r.error) throw r.error;
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+/** The alerting settings of Pulumi.<stack>.yaml, as the program parses them. */
+export function stackAlerting(stack: string): AlertingSettings {
+    const doc = parse(fs.readFileSync(path.resolve(__dirname, `../Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const raw = Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^monitoring-stack:/, ""), v])) as RawConfig;
+    return parseSettings(raw, defaultVersions).alerting;
+}
+
+const standIn: Record<ReceiverKind, (name: string) => string> = {
+    pagerduty: name => `test-routing-key-${name}`.padEnd(32, "0"),
+    slack: name => `https://hooks.slack.com/services/TTEST/BTEST/${name}`,
+    email: name => `test-smtp-password-${name}`,
+    webhook: name => `https://heartbeat.example.com/ping/${name}`,
+    opsgenie: name => `test-opsgenie-key-${name}`,
+};
+
+/** Credentials of the right shape for every receiver, for tests and this script. */
+export function standInCredentials(s: AlertingSettings): Record<string, string> {
+    return Object.fromEntries(s.receivers.map(r => [r.name, standIn[r.kind](r.name)]));
+}
+
+/** Writes <dir>/alertmanager.yaml for the stack and returns its path. */
+export function writeAlertmanagerConfig(stack: string, dir: string, credentials?: Record<string, string>): string {
+    const s = stackAlerting(stack);
+    const file = path.join(dir, alertmanagerConfigKey);
+    fs.writeFileSync(file, alertmanagerConfigYaml(s, credentials ?? standInCredentials(s)));
+    return file;
+}
+
+if (require.main === module) {
+    const stack = process.argv[2] ?? "prod";
+    const dir = process.argv[3] ?? fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
+    fs.mkdirSync(dir, { recursive: true });
+    const file = writeAlertmanagerConfig(stack, dir);
+    const results = [amtool(["check-config", file]), amtool(["config", "routes", `--config.file=${file}`])];
+    for (const r of results) process.stdout.write(r.output);
+    console.log(`file: ${file}`);
+    process.exit(results.every(r => r.ok) ? 0 : 1);
+}
