@@ -1,4 +1,5 @@
 // Helm release values as the policies and the footprint read them: pure helpers, no Pulumi runtime.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Helm values are untyped JSON; callers read them by key path
 export type Values = Record<string, any>;
 
 /** A helm.v3.Release as the policies see it. */
@@ -14,7 +15,7 @@ export interface Release {
     values: Values;
 }
 
-export function releaseOf(props: Record<string, any>, resourceName: string): Release {
+export function releaseOf(props: Values, resourceName: string): Release {
     const chartRef = String(props.chart ?? "");
     return {
         name: props.name || resourceName,
@@ -44,10 +45,10 @@ export function pathText(path: (string | number)[]): string {
 }
 
 export function get(values: unknown, path: (string | number)[]): unknown {
-    let v: any = values;
+    let v: unknown = values;
     for (const k of path) {
         if (v === null || typeof v !== "object") return undefined;
-        v = v[k];
+        v = (v as Record<string | number, unknown>)[k];
     }
     return v;
 }

@@ -1,11 +1,12 @@
 // The plan: everything the stack will create, as plain data. The Pulumi layer (components/) only
 // materializes it; render, footprint, quota and most tests read it directly.
 import { ChartKey } from "../charts/table";
+import { Values } from "../charts/values";
 import { ReleaseFootprint } from "./guardrails/quota";
 import { PlanOutputs } from "./outputs";
 import { Wiring } from "./wiring";
 
-export type Values = Record<string, any>;
+export type { Values };
 
 /** The ComponentResource that holds a release (one per Helm release; Prometheus may hold none). */
 export type ComponentKey = "prometheus" | "loki" | "tempo" | "alloy" | "alloy-node" | "grafana";
@@ -73,7 +74,7 @@ export interface ObjectPlan {
     /** `namespace` is filled in by the Pulumi layer from the Namespace resource (so every object waits for it). */
     metadata: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
     /** The rest of the manifest: spec, data or stringData (whose values may be SecretRefs). */
-    body: Record<string, any>;
+    body: Values;
     waitsFor: Step[];
     protect: boolean;
 }

@@ -5,13 +5,13 @@
 import {
     EnforcementLevel, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy, unknownCheckingProxy,
 } from "@pulumi/policy";
-import { schemaDefaults } from "./release";
+import { schemaDefaults, Values } from "./release";
 
 export interface Resource {
     type: string;
     name: string;
     urn: string;
-    props: Record<string, any>;
+    props: Values;
     parent?: string;
     deleteBeforeReplace?: boolean;
     protect?: boolean;

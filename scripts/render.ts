@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { settingsFromStackFile } from "../config/stack-file";
-import { plan, ReleasePlan } from "../plan";
+import { plan, ReleasePlan, Values } from "../plan";
 import { formatCpu, formatMemory, sum } from "../plan/guardrails/footprint";
 
 export const root = path.resolve(__dirname, "..");
@@ -15,7 +15,7 @@ function table(rows: string[][]): string {
     return rows.map(r => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
-const retentionOf = (values: Record<string, any>): string =>
+const retentionOf = (values: Values): string =>
     values.loki?.limits_config?.retention_period ? `logs ${values.loki.limits_config.retention_period}`
         : values.tempo?.retention ? `traces ${values.tempo.retention}`
             : values.compactor?.config?.compaction?.block_retention ? `traces ${values.compactor.config.compaction.block_retention}`

@@ -20,7 +20,7 @@ export interface ChartPod {
 const isMap = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Helm's merge of user values over a chart's defaults: maps merge, anything else replaces, null deletes. */
-export function helmMerge(base: unknown, over: unknown): any {
+export function helmMerge(base: unknown, over: unknown): unknown {
     if (over === undefined) return base;
     if (!isMap(base) || !isMap(over)) return over;
     const out: Values = { ...base };
@@ -79,13 +79,13 @@ function kubePrometheusStack(r: ReleasePlan, v: Values): ChartPod[] {
     if (on(v.alertmanager.enabled, true)) operatorPod("Alertmanager", v.alertmanager.alertmanagerSpec);
     if (on(v.kubeStateMetrics?.enabled, true)) {
         // charts/kube-state-metrics/templates/deployment.yaml:51-52 (pod, without `enabled`), :252-254
-        const ksm = helmMerge(ksmDefaults, v["kube-state-metrics"] ?? {});
+        const ksm = helmMerge(ksmDefaults, v["kube-state-metrics"] ?? {}) as Values;
         const { enabled, ...podContext } = ksm.securityContext;
         pod("Deployment/kube-state-metrics", { securityContext: enabled === false ? {} : podContext, containers: [container("kube-state-metrics", ksm.containerSecurityContext)] });
     }
     if (on(v.nodeExporter?.enabled, true)) {
         // charts/prometheus-node-exporter/templates/daemonset.yaml:33-37 (pod), :115-118 (container), host namespaces and paths
-        const ne = helmMerge(nodeExporterDefaults, v["prometheus-node-exporter"] ?? {});
+        const ne = helmMerge(nodeExporterDefaults, v["prometheus-node-exporter"] ?? {}) as Values;
         pod("DaemonSet/node-exporter", {
             hostNetwork: ne.hostNetwork,
             hostPID: ne.hostPID,
@@ -171,7 +171,7 @@ function tempoDistributed(r: ReleasePlan, v: Values): ChartPod[] {
 }
 
 function alloy(r: ReleasePlan, v: Values): ChartPod[] {
-    const a = helmMerge(v.alloy, v.agent);
+    const a = helmMerge(v.alloy, v.agent) as Values;
     const extra = (v.controller.volumes?.extra ?? []) as Values[];
     // templates/controllers/_pod.yaml:18-21 (pod: global.podSecurityContext), containers/_agent.yaml:86-89, :93-97 (varlog),
     // containers/_watch.yaml:22-25 (config reloader)
@@ -228,5 +228,5 @@ export function chartPods(r: ReleasePlan): ChartPod[] {
     if (!defaults) throw new Error(`no reference values.yaml for ${r.chart} ${r.version}`);
     const model = models[r.chart];
     if (!model) throw new Error(`no pod model for chart ${r.chart}`);
-    return model(r, helmMerge(defaults, r.values));
+    return model(r, helmMerge(defaults, r.values) as Values);
 }

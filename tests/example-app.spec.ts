@@ -4,9 +4,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
 import { parse } from "yaml";
 // A type-only import: tsc --noEmit at the root type-checks the example through it.
 import type * as exampleApp from "../examples/app-stack/index";
+import { Values } from "../charts/values";
 import { root, runStack, valueOf } from "./harness";
 
 const exampleDir = path.join(root, "examples", "app-stack");
@@ -18,11 +20,11 @@ interface Registered {
     type: string;
     name: string;
     id?: string;
-    inputs: Record<string, any>;
+    inputs: Values;
 }
 
 // Internal in @pulumi/pulumi 3.248 to 3.276 (runtime/settings.js): resolves once every queued registration is done.
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+const { waitForRPCs } = settings as unknown as { waitForRPCs: () => Promise<void> };
 
 async function monitoringOutputs(): Promise<Record<string, unknown>> {
     const dev = await runStack("dev");
@@ -50,6 +52,7 @@ async function runExample(config: Record<string, string>, monitoring: Record<str
     );
     pulumi.runtime.setAllConfig(config);
     for (const id of Object.keys(require.cache)) if (id.startsWith(exampleDir)) delete require.cache[id];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-runs the example's entry module under the mocks just set, after dropping it from require.cache
     const outputs = require(path.join(exampleDir, "index.ts")) as typeof exampleApp;
     await Promise.all(Object.values(outputs).map(valueOf));
     await waitForRPCs();
@@ -66,7 +69,7 @@ describe("examples/app-stack under mocks", function () {
     };
     const pod = () => one("kubernetes:apps/v1:Deployment").inputs.spec.template;
     const container = () => pod().spec.containers[0];
-    const env = () => container().env as { name: string; value?: string; valueFrom?: any }[];
+    const env = () => container().env as { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[];
     const envValue = (name: string) => env().find(e => e.name === name)?.value;
 
     before(async () => {
@@ -102,7 +105,7 @@ describe("examples/app-stack under mocks", function () {
         const index = (name: string) => env().findIndex(e => e.name === name);
         const fields = { K8S_NAMESPACE_NAME: "metadata.namespace", K8S_POD_NAME: "metadata.name" };
         for (const [name, fieldPath] of Object.entries(fields)) {
-            assert.equal(env()[index(name)].valueFrom.fieldRef.fieldPath, fieldPath);
+            assert.equal(env()[index(name)].valueFrom!.fieldRef.fieldPath, fieldPath);
             assert.ok(index(name) < index("OTEL_RESOURCE_ATTRIBUTES"), `${name} precedes its use`);
         }
     });

@@ -3,8 +3,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse } from "yaml";
+import { Values } from "../charts/values";
 
 export const root = path.resolve(__dirname, "..");
 export const PROJECT = "monitoring-stack";
@@ -35,9 +38,9 @@ export interface Recorded {
     deleteBeforeReplace: boolean;
     protect: boolean;
     /** Inputs with secrets unwrapped. */
-    inputs: Record<string, any>;
+    inputs: Values;
     /** Inputs as sent to the engine: secrets are still wrapped in their signature objects. */
-    wire: Record<string, any>;
+    wire: Record<string, unknown>;
 }
 
 export interface Run {
@@ -132,9 +135,9 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
         stack,
         false,
     );
-    const monitor = pulumi.runtime.getMonitor() as any;
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+    monitor.registerResource = (req: RegisterResourceRequest, callback: (err: unknown, res: RegisterResourceResponse | undefined) => void) => {
         inflight++;
         const wire = req.getObject()?.toJavaScript() ?? {};
         const record: Recorded = {
@@ -146,10 +149,10 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             protect: req.getProtect?.() ?? false,
-            inputs: deserializeProperties(req.getObject()),
+            inputs: deserializeProperties(req.getObject()!),
             wire,
         };
-        return register(req, (err: any, res: any) => {
+        return register(req, (err: unknown, res: RegisterResourceResponse | undefined) => {
             if (res) record.urn = res.getUrn();
             if (err) failure = err;
             resources.push(record);
@@ -171,6 +174,7 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     let outputs: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(entry)];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-runs the entry module under the mocks just set, after dropping it from require.cache
         outputs = require(entry) as Record<string, unknown>;
         await Promise.all(Object.values(outputs).map(valueOf));
         for (let idle = 0; idle < 3; ) {

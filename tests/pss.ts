@@ -1,8 +1,9 @@
 // The Pod Security Standards (Kubernetes v1.33, kubernetes.io/docs/concepts/security/pod-security-standards)
 // as a function of a pod spec: every `baseline` and `restricted` control, each violation as a message.
 // Ported from the evaluator the stack's renders were checked with (real Helm output of the pinned charts).
+import { Values } from "../charts/values";
 
-export type PodSpec = Record<string, any>;
+export type PodSpec = Values;
 export type Level = "privileged" | "baseline" | "restricted";
 
 export interface Evaluation {
@@ -26,13 +27,13 @@ const VOLUME_SOURCES = ["hostPath", "emptyDir", "gcePersistentDisk", "awsElastic
     "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO",
     "storageos", "csi", "ephemeral", "image"];
 
-interface Container { c: Record<string, any>; kind: "initContainer" | "container" | "ephemeralContainer" }
+interface Container { c: Values; kind: "initContainer" | "container" | "ephemeralContainer" }
 
 export function containersOf(spec: PodSpec): Container[] {
     return [
-        ...(spec.initContainers ?? []).map((c: any) => ({ c, kind: "initContainer" as const })),
-        ...(spec.containers ?? []).map((c: any) => ({ c, kind: "container" as const })),
-        ...(spec.ephemeralContainers ?? []).map((c: any) => ({ c, kind: "ephemeralContainer" as const })),
+        ...(spec.initContainers ?? []).map((c: Values) => ({ c, kind: "initContainer" as const })),
+        ...(spec.containers ?? []).map((c: Values) => ({ c, kind: "container" as const })),
+        ...(spec.ephemeralContainers ?? []).map((c: Values) => ({ c, kind: "ephemeralContainer" as const })),
     ];
 }
 
@@ -54,7 +55,7 @@ export function evaluate(spec: PodSpec, annotations: Record<string, string> = {}
         const bad = ((sc(x).capabilities?.add ?? []) as string[]).filter(a => !BASELINE_CAPS.has(a));
         if (bad.length) B.push(`capabilities.add ${bad.join(",")} (${name(x)})`);
     }
-    const hostPaths = (spec.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => `${v.name}=${v.hostPath.path}`);
+    const hostPaths = (spec.volumes ?? []).filter((v: Values) => v.hostPath).map((v: Values) => `${v.name}=${v.hostPath.path}`);
     if (hostPaths.length) B.push(`hostPath volumes ${hostPaths.join(", ")}`);
     for (const x of cs) for (const p of x.c.ports ?? []) if (p.hostPort) B.push(`hostPort ${p.hostPort} (${name(x)})`);
     const appArmorOk = (t: unknown) => t === undefined || t === "RuntimeDefault" || t === "Localhost";
@@ -63,7 +64,7 @@ export function evaluate(spec: PodSpec, annotations: Record<string, string> = {}
     for (const [k, v] of Object.entries(annotations)) {
         if (k.startsWith("container.apparmor.security.beta.kubernetes.io/") && !(v === "runtime/default" || v.startsWith("localhost/"))) B.push(`AppArmor annotation ${k}=${v}`);
     }
-    const seLinux = (o: any, where: string) => {
+    const seLinux = (o: Values | undefined, where: string) => {
         if (!o) return;
         if (o.type !== undefined && !SELINUX_TYPES.has(o.type)) B.push(`seLinuxOptions.type ${o.type} (${where})`);
         if (o.user) B.push(`seLinuxOptions.user (${where})`);

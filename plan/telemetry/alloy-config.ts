@@ -47,7 +47,7 @@ const podIdentity = `  rule {
 
 // Pods annotated prometheus.io/scrape: "true", honouring prometheus.io/port, /path and /scheme. Targets of
 // one pod's container ports collapse to one after the address rewrite: the scrape pool drops duplicates.
-function podMetrics(w: Wiring): string {
+function podMetrics(): string {
     return `discovery.relabel "pod_metrics" {
   targets = discovery.kubernetes.pods.targets
   rule {
@@ -100,7 +100,7 @@ function remoteWrite(w: Wiring): string {
 
 // stdout/stderr of every container on this node, from the kubelet's files under /var/log/pods.
 // `job` is namespace/app, the label the "Logs / App" dashboard selects on.
-function podLogs(w: Wiring): string {
+function podLogs(): string {
     return `discovery.relabel "pod_logs" {
   targets = discovery.kubernetes.pods.targets
 ${podIdentity}
@@ -291,7 +291,7 @@ export function alloyConfig(input: AlloyConfigInput): string {
   format = "logfmt"
 }`;
     const sections = input.role === "node"
-        ? [logging, podDiscovery(), podMetrics(w), podLogs(w), remoteWrite(w), lokiWrite(w)]
+        ? [logging, podDiscovery(), podMetrics(), podLogs(), remoteWrite(w), lokiWrite(w)]
         : [logging, otel(w), remoteWrite(w), ...(collectsEvents(input) ? [kubernetesEvents(), lokiWrite(w)] : [])];
     const text = sections.join("\n\n") + "\n";
     if (text.includes("{{")) throw new Error("the Alloy configuration must not contain '{{': the chart runs it through Helm tpl");

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../charts/table";
+import { Values } from "../../charts/values";
+import { AlertRule, RuleGroup } from "../../plan/telemetry/alert-rules";
 import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
 import { alertingTestCredentials, configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "../harness";
 
@@ -276,7 +278,7 @@ describe("the program under mocks", function () {
         it("loads the stack's alert rules into Prometheus after its CRDs and ships the health dashboard", () => {
             for (const run of [runs.dev, runs.prod]) {
                 const rule = run.byType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0];
-                assert.ok(rule.inputs.spec.groups.flatMap((g: any) => g.rules).some((r: any) => r.alert === "LokiIngestionStopped"));
+                assert.ok(rule.inputs.spec.groups.flatMap((g: RuleGroup) => g.rules).some((r: AlertRule) => r.alert === "LokiIngestionStopped"));
                 const owner = run.resources.find(r => r.urn === rule.parent)!;
                 assert.equal(owner.type, component("SelfMonitoring"));
                 assert.ok(waitsFor(run, owner).includes("kube-prometheus-stack"));
@@ -351,7 +353,7 @@ describe("the program under mocks", function () {
     });
 
     describe("scheduling", () => {
-        const required = (affinity: any) => (typeof affinity === "string" ? JSON.parse(affinity) : affinity).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution?.length > 0;
+        const required = (affinity: string | Values) => (typeof affinity === "string" ? JSON.parse(affinity) : affinity).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution?.length > 0;
 
         it("keeps one surging gateway schedulable on a single node, and spreads it where nodes allow", () => {
             assert.equal(required(runs.dev.release("loki").inputs.values.gateway.affinity), false);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { defaultVersions } from "../../charts/table";
+import { Values } from "../../charts/values";
 import { Kind } from "../../config/reader";
 import { parseSettings } from "../../config/settings";
 import { PROJECT, root } from "../harness";
@@ -29,9 +30,9 @@ export const optionalBlocks = {
 };
 
 /** The prod stack file plus every optional block, so that every setting is read. */
-export function fullConfig(): Record<string, any> {
+export function fullConfig(): Values {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    const config: Record<string, any> = { ...Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v])), ...structuredClone(optionalBlocks) };
+    const config: Values = { ...Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v])), ...structuredClone(optionalBlocks) };
     config.grafana = { ...config.grafana, sso: structuredClone(fullSso) };
     return config;
 }

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { Values } from "../../charts/values";
+import { GrafanaSettings } from "../../config/settings";
 import { dashboardProvider, grafanaComDashboards, grafanaDashboards } from "../../plan/telemetry/dashboards";
 import { datasourceUids } from "../../plan/wiring";
 import { Run, runStack, stackConfig } from "../harness";
@@ -10,7 +12,7 @@ function substitute(json: string, inputs: { name: string; value: string }[]): st
     return inputs.reduce((text, i) => text.replace(new RegExp(`\\$\\{?${i.name}\\}?`, "g"), i.value), json);
 }
 
-function checkDownloads(v: Record<string, any>): void {
+function checkDownloads(v: Values): void {
     const providers = v.dashboardProviders["dashboardproviders.yaml"].providers;
     assert.equal(providers.length, 1);
     const p = providers[0];
@@ -32,7 +34,7 @@ function checkDownloads(v: Record<string, any>): void {
     assert.ok(r.requests.cpu && r.requests.memory && r.limits.cpu && r.limits.memory, "the download init container is sized");
 }
 
-function checkSidecar(v: Record<string, any>): void {
+function checkSidecar(v: Values): void {
     const { extraMounts, ...dashboards } = v.sidecar.dashboards;
     assert.deepEqual(dashboards, { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" });
     // The sidecar's root filesystem is read-only: its Python needs a writable /tmp.
@@ -41,13 +43,13 @@ function checkSidecar(v: Record<string, any>): void {
 
 describe("Grafana dashboards", () => {
     it("pins the four grafana.com dashboards and maps their datasource inputs to our UIDs", () => {
-        checkDownloads(grafanaDashboards({ downloadDashboards: true } as any));
+        checkDownloads(grafanaDashboards({ downloadDashboards: true } as GrafanaSettings));
         assert.equal(Object.keys(grafanaComDashboards).length, requiredIds.length);
         assert.equal(dashboardProvider.folder, "Observability");
     });
 
     it("downloads nothing when downloads are off", () => {
-        assert.deepEqual(grafanaDashboards({ downloadDashboards: false } as any), {});
+        assert.deepEqual(grafanaDashboards({ downloadDashboards: false } as GrafanaSettings), {});
     });
 
     for (const stack of ["dev", "prod"]) {

@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { alloyConfig } from "../../plan/telemetry/alloy-config";
 import { defaultVersions } from "../../charts/table";
+import { Values } from "../../charts/values";
 import { datasources, exemplarTraceIdLabels, traceIdInLine, traceToLogsTags } from "../../plan/telemetry/datasources";
 import { datasourceUids, wiring } from "../../plan/wiring";
 import { parseSettings } from "../../config/settings";
 import { Run, runStack } from "../harness";
 import { alertmanagerDatasourceUid } from "../../plan/alerting/grafana-alerting";
 
-interface Datasource { name: string; type: string; uid: string; url: string; jsonData: Record<string, any> }
+interface Datasource { name: string; type: string; uid: string; url: string; jsonData: Values }
 
 /** Every `datasourceUid` anywhere under a value. */
 function linkedUids(v: unknown): string[] {
@@ -53,11 +54,11 @@ function checkDatasources(list: Datasource[]): void {
         assert.equal(f.datasourceUid, datasourceUids.tempo);
         assert.equal(f.url, "$${__value.raw}", "a literal ${__value.raw} after Grafana's environment expansion");
     }
-    assert.deepEqual(fields.find((f: any) => f.matcherType === "label").matcherRegex, "^trace_id$$", "^trace_id$ once Grafana has expanded $$");
+    assert.deepEqual(fields.find((f: { matcherType?: string }) => f.matcherType === "label").matcherRegex, "^trace_id$$", "^trace_id$ once Grafana has expanded $$");
 
     // Tempo's span metrics write `traceID` exemplars (metrics-generator default trace_id_label_name).
     const exemplars = byType.prometheus.jsonData.exemplarTraceIdDestinations;
-    assert.ok(exemplars.some((e: any) => e.name === "traceID" && e.datasourceUid === datasourceUids.tempo));
+    assert.ok(exemplars.some((e: { name: string; datasourceUid?: string }) => e.name === "traceID" && e.datasourceUid === datasourceUids.tempo));
 
     // Provisioning expands `$x`; the chart runs the values through Helm tpl.
     for (const s of strings(list)) {

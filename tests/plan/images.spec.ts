@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { ChartKey } from "../../charts/table";
+import { Values } from "../../charts/values";
 import { settingsFromStackFile } from "../../config/stack-file";
 import { plan, ReleasePlan } from "../../plan";
 import { smokeTestImage } from "../../plan/smoke-test";
@@ -16,7 +17,7 @@ const MIRROR = "registry.example.com/mirror";
 const images = { registry: MIRROR, pullSecrets: ["mirror-pull"] };
 const planOf = (stack: string, overrides: Record<string, unknown> = {}) => plan(settingsFromStackFile(path.join(root, `Pulumi.${stack}.yaml`), overrides));
 
-type V = Record<string, any>;
+type V = Values;
 const set = (x: unknown) => (x === undefined || x === null || x === "" ? undefined : (x as string));
 const first = (...list: unknown[]) => list.map(set).find(x => x !== undefined);
 
@@ -59,11 +60,11 @@ function imageBlocks(defaults: V): string[] {
     return out.filter(p => p !== "global.image");
 }
 
-const get = (v: V, dotted: string) => dotted.split(".").reduce<any>((o, k) => o?.[k], v);
+const get = (v: V, dotted: string) => dotted.split(".").reduce<unknown>((o, k) => (o as V | undefined)?.[k], v);
 
 function notMirrored(r: ReleasePlan): string[] {
     const defaults = chartDefaults(r.chart, r.version)!;
-    const v = helmMerge(defaults, r.values);
+    const v = helmMerge(defaults, r.values) as V;
     const off = offComponents[r.chart] ?? [];
     const problems: string[] = [];
     for (const p of imageBlocks(defaults)) {
@@ -72,7 +73,7 @@ function notMirrored(r: ReleasePlan): string[] {
             if (get(v, exempt.off.join(".")) !== false) problems.push(`${r.name}: ${p} is on, and ${exempt.why}`);
             continue;
         }
-        const registry = effective[r.chart](v, get(v, p));
+        const registry = effective[r.chart](v, get(v, p) as V);
         if (registry !== MIRROR) problems.push(`${r.name}: ${p} would come from ${registry ?? "Docker Hub (no registry)"}`);
     }
     return problems;

@@ -9,13 +9,17 @@ import { runStack } from "../harness";
 const NS = "monitoring-stack";
 const NODE_NS = "monitoring-stack-node";
 interface Pod { namespace: string; labels: Record<string, string>; external?: boolean }
+type Selector = { matchLabels?: Record<string, string> };
+/** Every field of any `Peer` shape, read without narrowing. */
+type PeerFields = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string } };
+type EgressRule = { to?: PeerFields[]; ports?: { port: number; protocol: string }[] };
 
 const podOf = (g: GroupName): Pod => ({ namespace: groupNamespace(settings(), g), labels: { ...groups[g].selector } });
 const appPod: Pod = { namespace: "shop", labels: { app: "checkout" } };
 const ingressPod: Pod = { namespace: "kube-system", labels: { "app.kubernetes.io/name": "traefik" } };
 const apiServer: Pod = { namespace: "", labels: {}, external: true };
 
-const matches = (selector: any, labels: Record<string, string>) =>
+const matches = (selector: Selector | undefined, labels: Record<string, string>) =>
     Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 
 /** Kubernetes NetworkPolicy ingress semantics (a policy selects pods of its own namespace), for the policy shapes this program writes. */
@@ -23,8 +27,8 @@ function allowed(specs: PolicySpec[], from: Pod, to: Pod, port: Port): boolean {
     const selecting = specs.filter(p => p.namespace === to.namespace && (p.spec.policyTypes as string[]).includes("Ingress") && matches(p.spec.podSelector, to.labels));
     if (selecting.length === 0) return true;
     return selecting.some(p =>
-        ((p.spec.ingress ?? []) as any[]).some(rule => {
-            const peerOk = (rule.from as any[]).some(peer => {
+        (p.spec.ingress ?? []).some(rule => {
+            const peerOk = rule.from.some((peer: PeerFields) => {
                 if (peer.ipBlock) return !!from.external;
                 if (from.external) return false;
                 if (peer.namespaceSelector) {
@@ -33,7 +37,7 @@ function allowed(specs: PolicySpec[], from: Pod, to: Pod, port: Port): boolean {
                 }
                 return from.namespace === p.namespace && matches(peer.podSelector, from.labels);
             });
-            const portOk = !rule.ports || (rule.ports as any[]).some(p => p.port === port.port && p.protocol === port.protocol);
+            const portOk = !rule.ports || rule.ports.some(p => p.port === port.port && p.protocol === port.protocol);
             return peerOk && portOk;
         }),
     );
@@ -119,11 +123,11 @@ describe("network policies", () => {
     });
 
     it("restricts Grafana's egress; grafana.com (443) only where dashboards are downloaded", () => {
-        const egress = (raw: RawConfig) => networkPolicySpecs(settings(raw)).find(p => p.name === "grafana-egress")!.spec.egress as any[];
-        const internet = (raw: RawConfig) => egress(raw).find(r => r.to?.[0]?.ipBlock)!.ports.map((p: any) => p.port);
+        const egress = (raw: RawConfig) => networkPolicySpecs(settings(raw)).find(p => p.name === "grafana-egress")!.spec.egress as EgressRule[];
+        const internet = (raw: RawConfig) => egress(raw).find(r => r.to?.[0]?.ipBlock)!.ports!.map(p => p.port);
         assert.deepEqual(internet({}), [443, 6443]);
         assert.deepEqual(internet({ grafana: { downloadDashboards: false } }), [6443]);
-        const inNamespace = egress({}).filter(r => r.to?.[0]?.podSelector).map(r => r.to[0].podSelector.matchLabels);
+        const inNamespace = egress({}).filter(r => r.to?.[0]?.podSelector).map(r => r.to![0].podSelector!.matchLabels);
         assert.deepEqual(inNamespace, [groups.loki.selector, groups.tempo.selector, groups.prometheus.selector, groups.alertmanager.selector]);
     });
 
@@ -150,8 +154,8 @@ describe("network policies", () => {
         const raw = { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } };
         const external = networkPolicySpecs(settings(raw));
         assert.equal(external.some(p => p.name === "allow-to-prometheus"), false);
-        const egress = external.find(p => p.name === "grafana-egress")!.spec.egress as any[];
-        assert.ok(egress.find(r => r.to?.[0]?.ipBlock).ports.some((p: any) => p.port === 9090));
+        const egress = external.find(p => p.name === "grafana-egress")!.spec.egress as EgressRule[];
+        assert.ok(egress.find(r => r.to?.[0]?.ipBlock)!.ports!.some(p => p.port === 9090));
     });
 
     it("are created in the namespace by both stacks, and not at all when turned off", async () => {

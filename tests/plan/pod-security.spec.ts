@@ -4,6 +4,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { Values } from "../../charts/values";
 import { settingsFromStackFile } from "../../config/stack-file";
 import { plan, StackPlan } from "../../plan";
 import { chartPods } from "../chart-pods";
@@ -117,7 +118,7 @@ describe("Pod Security", () => {
     }
 
     it("would catch the gaps measured before (root init-chown, Tempo without seccomp, Alloy's receiver reading the host)", () => {
-        const levelAfter = (stack: string, release: string, change: (v: Record<string, any>) => void) => {
+        const levelAfter = (stack: string, release: string, change: (v: Values) => void) => {
             const p = planOf(stack);
             const r = p.releases.find(x => x.name === release)!;
             const values = structuredClone(r.values);

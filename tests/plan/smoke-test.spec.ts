@@ -112,7 +112,7 @@ describe("smoke test", () => {
             for (const release of ["alloy", "loki", "tempo", "kube-prometheus-stack"]) assert.ok(componentWaits.includes(release), `${stack}: waits for ${release}`);
             assert.ok(waits.includes("monitoring-smoke-test-script"));
             const container = job.inputs.spec.template.spec.containers[0];
-            const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+            const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
             assert.equal(env.ALLOY_OTLP_HTTP, (await run.resolve("alloyOtlpHttp")).value);
             assert.equal(env.TEMPO_URL, (await run.resolve("tempoQueryUrl")).value);
             assert.equal(env.LOKI_URL, (await run.resolve("lokiGatewayUrl")).value);

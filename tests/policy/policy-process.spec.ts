@@ -2,13 +2,16 @@
 // checking) and called over gRPC, in a child process: proves index.ts loads and answers like the in-process run.
 import { strict as assert } from "assert";
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import type { AnalyzeResponse, AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import { reconcile } from "../../policy/in-process";
 import { packEnforcementLevel, policies } from "../../policy/policies";
 import { root, runStack } from "../harness";
 
 const packDir = path.join(root, "policy");
 // Resolved from policy/ as the CLI does: policy/node_modules after `npm ci` there, else the project's.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the pack's own copy of each module, resolved from policy/ at run time
 const fromPack = (id: string) => require(require.resolve(id, { paths: [packDir] }));
 const grpc = fromPack("@grpc/grpc-js");
 const { AnalyzerClient } = fromPack("@pulumi/pulumi/proto/analyzer_grpc_pb");
@@ -21,9 +24,9 @@ const LEVELS = ["advisory", "mandatory", "disabled", "remediate"];
 describe("policy pack process", function () {
     this.timeout(120000);
     let child: ChildProcess;
-    let client: any;
-    const rpc = (method: string, req: unknown) =>
-        new Promise<any>((resolve, reject) => client[method](req, (e: unknown, r: unknown) => (e ? reject(e) : resolve(r))));
+    let client: Record<string, (req: unknown, callback: (e: unknown, r: unknown) => void) => void>;
+    const rpc = <T = unknown>(method: string, req: unknown) =>
+        new Promise<T>((resolve, reject) => client[method](req, (e: unknown, r: unknown) => (e ? reject(e) : resolve(r as T))));
 
     before(async () => {
         child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }), "127.0.0.1:0", "."], { cwd: packDir });
@@ -39,16 +42,16 @@ describe("policy pack process", function () {
     after(() => child?.kill());
 
     it("serves every policy with its config schema, mandatory by default", async () => {
-        const info = await rpc("getAnalyzerInfo", new Empty());
+        const info = await rpc<AnalyzerInfo>("getAnalyzerInfo", new Empty());
         assert.equal(info.getName(), "monitoring-stack");
         assert.ok(info.getSupportsconfig());
-        const served = info.getPoliciesList().map((p: any) => [p.getName(), LEVELS[p.getEnforcementlevel()]]);
+        const served = info.getPoliciesList().map(p => [p.getName(), LEVELS[p.getEnforcementlevel()]]);
         assert.deepEqual(served, policies.map(p => [p.name, packEnforcementLevel]));
     });
 
     it("finds prod clean under prod.json and blocks a broken Grafana release", async () => {
         const req = new pb.ConfigureAnalyzerRequest();
-        for (const [name, s] of Object.entries(reconcile(policies, packEnforcementLevel, require(path.join(packDir, "prod.json"))))) {
+        for (const [name, s] of Object.entries(reconcile(policies, packEnforcementLevel, JSON.parse(fs.readFileSync(path.join(packDir, "prod.json"), "utf8"))))) {
             const config = new pb.PolicyConfig();
             config.setEnforcementlevel(LEVELS.indexOf(s.level));
             config.setProperties(Struct.fromJavaScript(s.config));
@@ -66,8 +69,8 @@ describe("policy pack process", function () {
             opts.setDeletebeforereplace(r.deleteBeforeReplace);
             opts.setDeletebeforereplacedefined(true);
             a.setOptions(opts);
-            const resp = await rpc("analyze", a);
-            return resp.getDiagnosticsList().map((d: any) => `${LEVELS[d.getEnforcementlevel()]} ${d.getPolicyname()}: ${d.getMessage()}`);
+            const resp = await rpc<AnalyzeResponse>("analyze", a);
+            return resp.getDiagnosticsList().map(d => `${LEVELS[d.getEnforcementlevel()]} ${d.getPolicyname()}: ${d.getMessage()}`);
         };
 
         const run = await runStack("prod");

@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { Values } from "../../charts/values";
 import { PackConfigFile, reconcile, Resource, runPack, Violation } from "../../policy/in-process";
 import { packEnforcementLevel, policies } from "../../policy/policies";
 import { root, Run, runStack, stackConfig, testSecrets } from "../harness";
@@ -25,7 +26,7 @@ const check = (resources: Resource[], stack: string) => runPack(policies, packEn
 
 const show = (vs: Violation[]) => vs.map(v => `${v.level} ${v.policy}: ${v.message}`).join("\n") || "(none)";
 
-function release(resources: Resource[], chart: string): Record<string, any> {
+function release(resources: Resource[], chart: string): Values {
     const found = resources.find(r => r.type === "kubernetes:helm.sh/v3:Release" && r.props.chart === chart);
     if (!found) throw new Error(`no release of chart ${chart}`);
     return found.props;

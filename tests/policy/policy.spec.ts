@@ -2,12 +2,11 @@
 import { strict as assert } from "assert";
 import { reconcile, Resource, validate } from "../../policy/in-process";
 import { goDurationHours, promDurationHours, quantity } from "../../charts/units";
+import { Values } from "../../charts/values";
 import {
     chartRepository, chartVersionPinned, lokiRetention, noPlaintextCredentials, policies, productionIngressTls,
     productionPersistence, productionReplicas, prometheusRetention, releaseNameFixed, resourceLimits, tempoRetention,
 } from "../../policy/policies";
-
-type Values = Record<string, any>;
 
 const COMMUNITY = "https://grafana-community.github.io/helm-charts";
 const charts: Record<string, { version: string; repo: string }> = {
@@ -429,7 +428,8 @@ describe("policy: production stance", () => {
         const filesystem = lokiOk();
         filesystem.loki.storage.type = "filesystem";
         await expectMessages(validate(productionReplicas, release("loki", filesystem)), ['deploymentMode is "SimpleScalable" but loki.storage.type is not an object store']);
-        const { deploymentMode: _, ...unset } = lokiOk();
+        const unset = lokiOk();
+        delete unset.deploymentMode;
         await expectMessages(validate(productionReplicas, release("loki", unset)), ["deploymentMode is unset (the chart's default is Monolithic)"]);
         await expectMessages(validate(productionReplicas, release("tempo", {})), ['release "tempo" (tempo 2.2.4): chart "tempo" runs Tempo as a single monolithic binary']);
         const t = tempoOk();
