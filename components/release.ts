@@ -16,6 +16,7 @@ export function helmRelease(r: ReleasePlan, namespace: pulumi.Input<string>, opt
             atomic: true,
             cleanupOnFail: true,
             timeout: r.timeout,
+            maxHistory: r.maxHistory,
         },
         { deleteBeforeReplace: r.deleteBeforeReplace, ...opts },
     );

@@ -33,6 +33,8 @@ export interface ReleasePlan {
     protect: boolean;
     /** A fixed name cannot exist twice: a replacement (new namespace) deletes the old release first. */
     deleteBeforeReplace: true;
+    /** Helm revisions kept (`helm upgrade --history-max`); 0, the provider's default, would keep every one. */
+    maxHistory: number;
 }
 
 /** A secret part of an object: the name of a secret setting, or of a password the program generates. */

@@ -11,11 +11,14 @@ import { tempoDistributedValues, tempoMonolithicValues } from "./tempo";
 /** The object group holding the object-storage credentials Loki and Tempo read. */
 export const OBJECT_STORAGE: Step = "object-storage";
 
+/** Helm revisions kept per release: the Helm CLI's default, enough for `helm rollback`. */
+export const MAX_HISTORY = 10;
+
 function release(s: Settings, component: ComponentKey, name: string, chart: ChartKey, values: Values, waitsFor: Step[], stateful: boolean): ReleasePlan {
     const spec = charts[chart];
     return {
         component, name, chart, chartName: spec.chart, repo: spec.repo, version: s.charts[chart], timeout: spec.timeout, values, waitsFor,
-        stateful, protect: stateful && s.protect, deleteBeforeReplace: true,
+        stateful, protect: stateful && s.protect, deleteBeforeReplace: true, maxHistory: MAX_HISTORY,
     };
 }
 

@@ -42,6 +42,7 @@ describe("the program under mocks", function () {
                     assert.equal(r.inputs.cleanupOnFail, true);
                     assert.equal(r.inputs.timeout, charts[chart].timeout);
                     assert.equal(r.deleteBeforeReplace, true, `${name} must delete before replace`);
+                    assert.equal(r.inputs.maxHistory, 10, `${name} keeps ten revisions`);
                 }
             });
 
