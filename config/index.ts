@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../charts/table";
 import { ConfigError } from "./reader";
-import { parseSettings, RawConfig, secretKeys, Settings, settingKeys } from "./settings";
+import { parseSettings, RawConfig, secretKeys, Settings } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
@@ -24,9 +24,14 @@ function decode(text: string | undefined): unknown {
 /** The only place that reads pulumi.Config. */
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
     const config = new pulumi.Config();
+    // Every key of the project's namespace, so that an unknown one (a typo) is refused rather than ignored.
+    // The secret settings are read below as secrets, never as plain settings.
+    const prefix = `${pulumi.getProject()}:`;
+    const secret = new Set<string>(Object.values(secretKeys));
     const raw: RawConfig = {};
-    for (const key of settingKeys) {
-        raw[key] = decode(config.get(key));
+    for (const full of Object.keys(pulumi.runtime.allConfig())) {
+        const key = full.slice(prefix.length);
+        if (full.startsWith(prefix) && !secret.has(key)) raw[key] = decode(config.get(key));
     }
     const settings = parseSettings(raw, defaultVersions);
     if (!settings.objectStorage) return { settings, secrets: {} };

@@ -158,6 +158,11 @@ export class Reader {
         return new Reader(this.key(key), this.take(key, "object"), this.errors, this.trace);
     }
 
+    /** Marks keys as known that are read elsewhere (the secret settings): `done()` accepts them. */
+    accept(...keys: string[]): void {
+        keys.forEach(k => this.seen.add(k));
+    }
+
     /** Reports every key that no reader asked for. Call after reading all known keys. */
     done(): void {
         const known = [...this.seen];

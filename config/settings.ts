@@ -96,8 +96,11 @@ export interface Settings {
     grafana: GrafanaSettings;
 }
 
-/** The stack configuration as read from Pulumi: structured values as parsed JSON. */
-export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
+/**
+ * The stack configuration as read from Pulumi: every `monitoring-stack:` key, structured values as parsed JSON.
+ * A key that is neither a setting nor a secret setting is refused.
+ */
+export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>> & Record<string, unknown>;
 
 export const settingKeys = [
     "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
@@ -307,6 +310,8 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     gi.done();
     g.done();
 
+    // Read by config/index.ts as secrets, never as settings.
+    root.accept(...Object.values(secretKeys));
     root.done();
 
     if (errors.length > 0) {

@@ -370,6 +370,11 @@ describe("configuration errors stop the program", () => {
         assert.match(message, /loki\.retention must be a duration like "744h", got "31 days"/);
     });
 
+    it("refuses an unknown top-level setting of the stack configuration instead of ignoring it", async () => {
+        const message = await configError("dev", { lokki: { retention: "1h" } });
+        assert.match(message, /lokki is not a known setting \(did you mean "loki"\?\)/);
+    });
+
     it("asks for the object-storage secrets when prod lacks them", async () => {
         const message = await configError("prod", {}, {});
         assert.match(message, /objectStorageAccessKeyId and objectStorageSecretAccessKey are missing/);
