@@ -49,8 +49,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
         };
         if (owned("network").length) part("network", owned("network"));
         // Components in plan order: whatever a component waits for is created before it.
+        if (plan.releases.some(r => r.component === "crds")) part("crds", []);
         part("prometheus", []);
-        for (const r of plan.releases.filter(r => r.component !== "prometheus")) part(r.component, owned(r.component as Owner));
+        for (const r of plan.releases.filter(r => r.component !== "prometheus" && r.component !== "crds")) part(r.component, owned(r.component as Owner));
         part("self-monitoring", owned("self-monitoring"));
         if (owned("smoke-test").length) part("smoke-test", owned("smoke-test"));
         this.grafanaAdminPassword = this.parts.get("grafana")!.generated.get("admin-password")!;

@@ -7,6 +7,7 @@ import { helmRelease } from "./release";
 
 /** Type tokens: stable, so existing stacks keep their URNs. */
 export const typeTokens: Record<ComponentKey | Exclude<Owner, "stack">, string> = {
+    crds: "monitoring-stack:index:PrometheusOperatorCrds",
     prometheus: "monitoring-stack:index:Prometheus",
     loki: "monitoring-stack:index:Loki",
     tempo: "monitoring-stack:index:Tempo",

@@ -1,6 +1,6 @@
 import { quantity } from "../charts/units";
 import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
-import { ChartKey, chartKeys } from "../charts/table";
+import { ChartKey, chartKeys, operatorPairProblem } from "../charts/table";
 
 /** The secret settings (`pulumi config set --secret`) holding the object-storage credentials. */
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
@@ -168,6 +168,8 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         charts[key] = ch.string(key, defaultVersions[key], { pattern: SEMVER, expected: 'an exact chart version like "1.2.3"' });
     }
     ch.done();
+    const pairing = operatorPairProblem(charts);
+    if (pairing) errors.push(pairing);
 
     let objectStorage: ObjectStorage | undefined;
     if (root.has("objectStorage")) {

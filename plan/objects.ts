@@ -65,7 +65,8 @@ export function stackObjects(s: Settings, feet: { footprint: Footprint }[]): Obj
 function selfMonitoring(s: Settings): ObjectPlan[] {
     const input = stackHealthInput(s);
     const managed = s.prometheus.mode === "managed";
-    const common: Common = { owner: "self-monitoring", group: SELF_MONITORING, waitsFor: managed ? [releaseNames.prometheus] : [], protect: false };
+    // The PrometheusRule needs the CRDs only: the operator picks it up whenever it is ready.
+    const common: Common = { owner: "self-monitoring", group: SELF_MONITORING, waitsFor: managed ? [releaseNames.crds] : [], protect: false };
     return [
         ...(managed
             ? [{ ...common, resource: "alerts", apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" as const, metadata: { name: "monitoring-stack-alerts" }, body: { spec: alertRules(input) } }]

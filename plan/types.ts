@@ -8,7 +8,7 @@ import { Wiring } from "./wiring";
 export type Values = Record<string, any>;
 
 /** The ComponentResource that holds a release (one per Helm release; Prometheus may hold none). */
-export type ComponentKey = "prometheus" | "loki" | "tempo" | "alloy" | "grafana";
+export type ComponentKey = "crds" | "prometheus" | "loki" | "tempo" | "alloy" | "grafana";
 
 /** What a release or object can wait for: a release (by Helm name), a group of the program's own objects, or one object (`<group>/<resource>`). */
 export type Step = string;

@@ -3,6 +3,7 @@ import { Settings } from "../../config/settings";
 import { ComponentKey, ReleasePlan, Step, Values } from "../types";
 import { releaseNames, secretNames, Wiring } from "../wiring";
 import { alloyValues } from "./alloy";
+import { crdsValues } from "./crds";
 import { grafanaValues } from "./grafana";
 import { lokiValues } from "./loki";
 import { prometheusValues } from "./prometheus";
@@ -23,22 +24,29 @@ function release(s: Settings, component: ComponentKey, name: string, chart: Char
 }
 
 /**
- * Every Helm release, in dependency order: kube-prometheus-stack first (its CRDs); Loki and Tempo side by side;
- * Alloy and Grafana once the backends they talk to are ready.
+ * Every Helm release, in dependency order: the operator's CRDs first (with a managed Prometheus); then
+ * kube-prometheus-stack, Loki, Tempo, Alloy and Grafana side by side. None of them needs another to be ready:
+ * the CRDs are what their ServiceMonitors and PrometheusRules need; Alloy buffers and retries until its
+ * backends answer; Grafana only needs their URLs. The operator's admission webhook ignores failures
+ * (prometheus.ts), so a PrometheusRule written before the operator is ready is admitted.
  */
 export function releases(s: Settings, w: Wiring): ReleasePlan[] {
     const managed = s.prometheus.mode === "managed";
-    const prometheus = managed ? [releaseNames.prometheus] : [];
-    const backendWaits = [...prometheus, ...(s.objectStorage ? [OBJECT_STORAGE] : [])];
-    const frontWaits = [...prometheus, releaseNames.loki, releaseNames.tempo];
+    const crds = managed ? [releaseNames.crds] : [];
+    const backendWaits = [...crds, ...(s.objectStorage ? [OBJECT_STORAGE] : [])];
     const distributed = s.tempo.mode === "distributed";
     return [
-        ...(managed ? [release(s, "prometheus", releaseNames.prometheus, "kube-prometheus-stack", prometheusValues(s), [], true)] : []),
+        ...(managed
+            ? [
+                release(s, "crds", releaseNames.crds, "prometheus-operator-crds", crdsValues(), [], false),
+                release(s, "prometheus", releaseNames.prometheus, "kube-prometheus-stack", prometheusValues(s), crds, true),
+            ]
+            : []),
         release(s, "loki", releaseNames.loki, "loki", lokiValues(s), backendWaits, true),
         distributed
             ? release(s, "tempo", releaseNames.tempo, "tempo-distributed", tempoDistributedValues(s, w), backendWaits, true)
             : release(s, "tempo", releaseNames.tempo, "tempo", tempoMonolithicValues(s, w), backendWaits, true),
-        release(s, "alloy", releaseNames.alloy, "alloy", alloyValues(s, w), frontWaits, false),
-        release(s, "grafana", releaseNames.grafana, "grafana", grafanaValues(s, w, secretNames.grafanaAdmin), frontWaits, true),
+        release(s, "alloy", releaseNames.alloy, "alloy", alloyValues(s, w), crds, false),
+        release(s, "grafana", releaseNames.grafana, "grafana", grafanaValues(s, w, secretNames.grafanaAdmin), crds, true),
     ];
 }

@@ -1,10 +1,14 @@
 import { strict as assert } from "assert";
 import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../charts/table";
 import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
-import { configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "../harness";
+import { settingsFromStackFile } from "../../config/stack-file";
+import { plan } from "../../plan";
+import { configError, plaintextContains, Recorded, root, Run, runStack, secretContains, testSecrets } from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const component = (name: string) => `monitoring-stack:index:${name}`;
+
+const planOf = (stack: string) => plan(settingsFromStackFile(`${root}/Pulumi.${stack}.yaml`));
 
 /** The URNs a resource waits for. */
 const waitsFor = (run: Run, r: Recorded) => r.dependencies.map(urn => run.resources.find(x => x.urn === urn)?.name);
@@ -24,6 +28,7 @@ describe("the program under mocks", function () {
             it("installs each chart from its table entry with a fixed release name in the namespace", () => {
                 const tempoChart = stack === "dev" ? "tempo" : "tempo-distributed";
                 const expected: [string, keyof typeof charts, string][] = [
+                    ["prometheus-operator-crds", "prometheus-operator-crds", PROMETHEUS_COMMUNITY],
                     ["kube-prometheus-stack", "kube-prometheus-stack", PROMETHEUS_COMMUNITY],
                     ["loki", "loki", GRAFANA_COMMUNITY],
                     ["tempo", tempoChart as keyof typeof charts, GRAFANA_COMMUNITY],
@@ -48,7 +53,7 @@ describe("the program under mocks", function () {
 
             it("parents every release in its own component with a monitoring-stack type token", () => {
                 const owners: Record<string, string> = {
-                    "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana",
+                    "prometheus-operator-crds": "PrometheusOperatorCrds", "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", grafana: "Grafana",
                 };
                 for (const [release, type] of Object.entries(owners)) {
                     const parent = run().resources.find(r => r.urn === run().release(release).parent)!;
@@ -58,17 +63,44 @@ describe("the program under mocks", function () {
                 }
             });
 
-            it("orders the components by their real dependencies, with no edge between Loki and Tempo", () => {
+            it("orders the components by their real dependencies: the CRDs first, then every other release side by side", () => {
                 const deps = (type: string) => waitsFor(run(), run().byType(component(type))[0]).sort();
-                assert.deepEqual(deps("Prometheus"), []);
-                const backendDeps = ["kube-prometheus-stack", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
+                assert.deepEqual(deps("PrometheusOperatorCrds"), []);
+                assert.deepEqual(deps("Prometheus"), ["prometheus-operator-crds"]);
+                const backendDeps = ["prometheus-operator-crds", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
                 assert.deepEqual(deps("Loki"), backendDeps);
                 assert.deepEqual(deps("Tempo"), backendDeps);
-                assert.deepEqual(deps("Alloy"), ["kube-prometheus-stack", "loki", "tempo"]);
-                assert.deepEqual(deps("Grafana"), ["kube-prometheus-stack", "loki", "tempo"]);
-                for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack"]) {
+                assert.deepEqual(deps("Alloy"), ["prometheus-operator-crds"]);
+                assert.deepEqual(deps("Grafana"), ["prometheus-operator-crds"]);
+                for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack", "prometheus-operator-crds"]) {
                     assert.ok(waitsFor(run(), run().release(r)).includes("monitoring-namespace"), `${r} waits for the namespace`);
                 }
+            });
+
+            it("has two levels of Helm waits on the critical path, the CRD release first", () => {
+                // A release's level: one more than the deepest release it (or its component) waits for.
+                const releases = run().byType(RELEASE);
+                const level = (r: Recorded): number => {
+                    const parent = run().resources.find(x => x.urn === r.parent)!;
+                    const upstream = [...r.dependencies, ...parent.dependencies].map(urn => releases.find(x => x.urn === urn)).filter((x): x is Recorded => !!x);
+                    return 1 + Math.max(0, ...upstream.map(level));
+                };
+                const levels = Object.fromEntries(releases.map(r => [r.inputs.name, level(r)]));
+                assert.deepEqual(levels, {
+                    "prometheus-operator-crds": 1, "kube-prometheus-stack": 2, loki: 2, tempo: 2, alloy: 2, grafana: 2,
+                });
+                const plan = planOf(stack);
+                assert.deepEqual(plan.levels, [["namespace"], ["prometheus-operator-crds"], ["kube-prometheus-stack", "loki", "tempo", "alloy", "grafana"], ["smoke-test"]]);
+            });
+
+            it("installs the operator's CRDs as their own release, kept on uninstall, and turns off kube-prometheus-stack's", () => {
+                assert.deepEqual(values("prometheus-operator-crds"), { crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+                assert.deepEqual(values("kube-prometheus-stack").crds, { enabled: false });
+                assert.equal(run().release("prometheus-operator-crds").inputs.version, "31.0.1");
+            });
+
+            it("pins the operator's admission webhooks to Ignore, so that rules written before the operator is ready are admitted", () => {
+                assert.equal(values("kube-prometheus-stack").prometheusOperator.admissionWebhooks.failurePolicy, "Ignore");
             });
 
             it("opens Prometheus to the other releases and receives remote write with exemplars", () => {
@@ -271,7 +303,7 @@ describe("the program under mocks", function () {
                 assert.ok(rule.inputs.spec.groups.flatMap((g: any) => g.rules).some((r: any) => r.alert === "LokiIngestionStopped"));
                 const owner = run.resources.find(r => r.urn === rule.parent)!;
                 assert.equal(owner.type, component("SelfMonitoring"));
-                assert.ok(waitsFor(run, owner).includes("kube-prometheus-stack"));
+                assert.deepEqual(waitsFor(run, owner), ["prometheus-operator-crds"]);
                 const dashboard = run.byType("kubernetes:core/v1:ConfigMap").find(r => r.inputs.metadata.name === "monitoring-stack-health")!;
                 assert.equal(dashboard.inputs.metadata.labels.grafana_dashboard, "1");
                 assert.equal(JSON.parse(dashboard.inputs.data["monitoring-stack-health.json"]).uid, "monitoring-stack-health");
