@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../charts/table";
 import { ConfigError } from "./reader";
-import { parseSettings, RawConfig, secretKeys, Settings } from "./settings";
+import { checkProviderSettings, parseSettings, RawConfig, secretKeys, Settings } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
@@ -29,10 +29,12 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     const prefix = `${pulumi.getProject()}:`;
     const secret = new Set<string>(Object.values(secretKeys));
     const raw: RawConfig = {};
-    for (const full of Object.keys(pulumi.runtime.allConfig())) {
+    const all = pulumi.runtime.allConfig();
+    for (const full of Object.keys(all)) {
         const key = full.slice(prefix.length);
         if (full.startsWith(prefix) && !secret.has(key)) raw[key] = decode(config.get(key));
     }
+    checkProviderSettings(Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith("kubernetes:")).map(([k, v]) => [k.slice("kubernetes:".length), v])));
     const settings = parseSettings(raw, defaultVersions);
     if (!settings.objectStorage) return { settings, secrets: {} };
     const missing = Object.values(secretKeys).filter(k => config.getSecret(k) === undefined);

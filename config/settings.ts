@@ -2,6 +2,25 @@ import { quantity } from "../charts/units";
 import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
 import { ChartKey, chartKeys, operatorPairProblem } from "../charts/table";
 
+/**
+ * The Kubernetes provider's own settings (`kubernetes:` in the stack file) the program needs. Without them the
+ * provider replaces a named Secret or ConfigMap on any change of its data; a protected one would then block
+ * its own update (a credential rotation, a new Grafana admin user). The default provider reads them, so no
+ * explicit provider is needed (one would replace every resource of an existing stack once).
+ */
+export const providerSettings = { enableSecretMutable: "true", enableConfigMapMutable: "true" } as const;
+
+/** Refuses a stack whose `kubernetes:` configuration lacks a setting of providerSettings. */
+export function checkProviderSettings(kubernetes: Record<string, unknown>): void {
+    const missing = Object.entries(providerSettings).filter(([k, v]) => String(kubernetes[k]) !== v).map(([k]) => k);
+    if (missing.length === 0) return;
+    throw new ConfigError(
+        `${missing.map(k => `kubernetes:${k}`).join(" and ")} must be true in the stack configuration ` +
+            `(${missing.map(k => `\`pulumi config set kubernetes:${k} true\``).join(", ")}): without it the Kubernetes provider ` +
+            "replaces a named Secret or ConfigMap on every change of its data, and a protected one blocks its own update",
+    );
+}
+
 /** The secret settings (`pulumi config set --secret`) holding the object-storage credentials. */
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 

@@ -24,6 +24,9 @@ export interface Recorded {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     protect: boolean;
+    /** The provider reference; empty for the default provider, which the stack's `kubernetes:` config configures. */
+    provider: string;
+    replaceOnChanges: string[];
     /** Inputs with secrets unwrapped. */
     inputs: Record<string, any>;
     /** Inputs as sent to the engine: secrets are still wrapped in their signature objects. */
@@ -47,7 +50,8 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
     const merged: Record<string, unknown> = { ...(doc.config ?? {}) };
     for (const [k, v] of Object.entries(overrides)) {
-        const key = `${PROJECT}:${k}`;
+        // A key with a namespace (`kubernetes:enableSecretMutable`) is taken as is.
+        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
         if (v === undefined) delete merged[key];
         else merged[key] = v;
     }
@@ -106,7 +110,8 @@ const runs = new Map<string, Promise<Run>>();
  * configuration: specs share the recorded run. `secrets` defaults to the test secrets.
  */
 export function runStack(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = testSecrets): Promise<Run> {
-    const key = JSON.stringify([stack, overrides, secrets]);
+    // `undefined` removes a key: it must count in the cache key (JSON.stringify would drop it).
+    const key = JSON.stringify([stack, overrides, secrets], (_k, v) => (v === undefined ? "(removed)" : v));
     if (!runs.has(key)) runs.set(key, evaluate(stack, overrides, secrets));
     return runs.get(key)!;
 }
@@ -139,6 +144,8 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             protect: req.getProtect?.() ?? false,
+            provider: req.getProvider(),
+            replaceOnChanges: req.getReplaceonchangesList(),
             inputs: deserializeProperties(req.getObject()),
             wire,
         };

@@ -3,7 +3,7 @@ import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../
 import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
 import { settingsFromStackFile } from "../../config/stack-file";
 import { plan } from "../../plan";
-import { configError, plaintextContains, Recorded, root, Run, runStack, secretContains, testSecrets } from "../harness";
+import { configError, plaintextContains, Recorded, root, Run, runStack, secretContains, stackConfig, testSecrets } from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const component = (name: string) => `monitoring-stack:index:${name}`;
@@ -393,6 +393,30 @@ describe("the program under mocks", function () {
             assert.equal(v.loki.storage.type, "filesystem");
             assert.equal(runs.dev.byType("kubernetes:core/v1:Secret").some(r => r.inputs.metadata.name === "object-storage"), false);
         });
+    });
+});
+
+describe("the Kubernetes provider's settings", () => {
+    it("updates every Secret and ConfigMap the program owns in place: default provider, both stack files mutable", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const run = await runStack(stack);
+            const owned = [...run.byType("kubernetes:core/v1:Secret"), ...run.byType("kubernetes:core/v1:ConfigMap")];
+            assert.ok(owned.length >= (stack === "prod" ? 4 : 3), `${stack}: ${owned.map(r => r.name)}`);
+            for (const r of owned) {
+                assert.equal(r.provider, "", `${stack}: ${r.name} uses the default provider, which reads the kubernetes: config`);
+                assert.deepEqual(r.replaceOnChanges, [], `${stack}: ${r.name} does not opt back into replacement`);
+            }
+            const config = stackConfig(stack);
+            assert.equal(config["kubernetes:enableSecretMutable"], "true", stack);
+            assert.equal(config["kubernetes:enableConfigMapMutable"], "true", stack);
+        }
+    });
+
+    it("refuses a stack that does not set them, naming the command", async () => {
+        const message = await configError("dev", { "kubernetes:enableSecretMutable": undefined });
+        assert.match(message, /^kubernetes:enableSecretMutable must be true in the stack configuration \(`pulumi config set kubernetes:enableSecretMutable true`\)/);
+        const both = await configError("dev", { "kubernetes:enableSecretMutable": undefined, "kubernetes:enableConfigMapMutable": false });
+        assert.match(both, /^kubernetes:enableSecretMutable and kubernetes:enableConfigMapMutable must be true/);
     });
 });
 

@@ -10,7 +10,8 @@ import { PROJECT, root } from "../harness";
 /** The prod stack file plus every optional block, so that every setting is read. */
 export function fullConfig(): Record<string, any> {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]));
+    // The project's keys only: `kubernetes:` configures the provider.
+    return Object.fromEntries(Object.entries(doc.config).filter(([k]) => k.startsWith(`${PROJECT}:`)).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]));
 }
 
 /** Every setting path the parser reads, with the kind of value it expects. */
