@@ -4,7 +4,8 @@ import { stackOutputs } from "./components/outputs";
 import { plan } from "./plan";
 
 const { settings, secrets } = loadSettings();
-const stack = new MonitoringStack("monitoring", { plan: plan(settings), secrets });
+const stackPlan = plan(settings);
+const stack = new MonitoringStack("monitoring", { plan: stackPlan, secrets }, { protect: stackPlan.protect });
 
 export const {
     namespace,

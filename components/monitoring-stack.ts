@@ -39,7 +39,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
             const dependsOn = [...new Set(waits)].map(s => steps.get(s)!);
             const p = new Part(key, `${name}-${key}`, { release, objects, namespace, secretSetting }, {
                 parent: this,
-                ...(release?.protect ? { protect: true } : {}),
+                // Explicit, so that the smoke test does not inherit the stack's protection.
+                protect: release?.protect ?? (objects.length ? objects.every(o => o.protect) : plan.protect),
                 ...(dependsOn.length ? { dependsOn } : {}),
             });
             this.parts.set(key, p);

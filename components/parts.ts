@@ -50,7 +50,9 @@ export class Part extends pulumi.ComponentResource {
 
     private password(name: string, which: GeneratedSecret): pulumi.Output<string> {
         if (!this.generated.has(which)) {
-            const p = new random.RandomPassword(`${name}-${which}`, { length: 32, special: false }, { parent: this });
+            // Not protected: a rotation replaces it. A destroy never reaches it, since the protected Secret that
+            // holds it depends on it (the engine abandons the deletes of a protected resource's dependencies).
+            const p = new random.RandomPassword(`${name}-${which}`, { length: 32, special: false }, { parent: this, protect: false });
             this.generated.set(which, pulumi.secret(p.result));
         }
         return this.generated.get(which)!;

@@ -20,7 +20,7 @@ export function plan(s: Settings): StackPlan {
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
         objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits));
     }
-    return { namespace: s.namespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
+    return { namespace: s.namespace, protect: s.protect, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
 }
 
 /**

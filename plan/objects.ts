@@ -28,7 +28,8 @@ export const SELF_MONITORING: Step = "self-monitoring";
 type Common = Pick<ObjectPlan, "owner" | "group" | "waitsFor" | "protect">;
 
 export function stackObjects(s: Settings, feet: { footprint: Footprint }[]): ObjectPlan[] {
-    const stack: Common = { owner: "stack", group: NAMESPACE, waitsFor: [], protect: false };
+    // With `protect` (prod) every resource but the smoke test's is protected: `pulumi destroy` refuses before it deletes anything.
+    const stack: Common = { owner: "stack", group: NAMESPACE, waitsFor: [], protect: s.protect };
     const objects: ObjectPlan[] = [
         { ...stack, resource: "namespace", apiVersion: "v1", kind: "Namespace", protect: s.protect, metadata: { name: s.namespace, labels: { ...podSecurityLabels } }, body: {} },
         { ...stack, resource: "limits", apiVersion: "v1", kind: "LimitRange", metadata: { name: "container-defaults" }, body: { spec: { limits: [{ type: "Container", ...containerDefaults }] } } },
@@ -54,7 +55,7 @@ export function stackObjects(s: Settings, feet: { footprint: Footprint }[]): Obj
     });
     if (s.cluster.networkPolicies) {
         for (const p of networkPolicySpecs(s)) {
-            objects.push({ owner: "network", group: NETWORK, waitsFor: [], protect: false, resource: p.name, apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.name }, body: { spec: p.spec } });
+            objects.push({ owner: "network", group: NETWORK, waitsFor: [], protect: s.protect, resource: p.name, apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.name }, body: { spec: p.spec } });
         }
     }
     objects.push(...selfMonitoring(s));
@@ -66,7 +67,7 @@ function selfMonitoring(s: Settings): ObjectPlan[] {
     const input = stackHealthInput(s);
     const managed = s.prometheus.mode === "managed";
     // The PrometheusRule needs the CRDs only: the operator picks it up whenever it is ready.
-    const common: Common = { owner: "self-monitoring", group: SELF_MONITORING, waitsFor: managed ? [releaseNames.crds] : [], protect: false };
+    const common: Common = { owner: "self-monitoring", group: SELF_MONITORING, waitsFor: managed ? [releaseNames.crds] : [], protect: s.protect };
     return [
         ...(managed
             ? [{ ...common, resource: "alerts", apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" as const, metadata: { name: "monitoring-stack-alerts" }, body: { spec: alertRules(input) } }]

@@ -29,7 +29,7 @@ export interface ReleasePlan {
     waitsFor: Step[];
     /** Holds data (volumes, or object storage it writes). */
     stateful: boolean;
-    /** Stateful releases follow the stack's `protect`. */
+    /** Every release follows the stack's `protect`. */
     protect: boolean;
     /** A fixed name cannot exist twice: a replacement (new namespace) deletes the old release first. */
     deleteBeforeReplace: true;
@@ -68,6 +68,8 @@ export interface ObjectPlan {
 
 export interface StackPlan {
     namespace: string;
+    /** The stack's `protect`: every resource but the smoke test's (and the generated password, which a rotation replaces). */
+    protect: boolean;
     wiring: Wiring;
     releases: ReleasePlan[];
     objects: ObjectPlan[];

@@ -19,7 +19,7 @@ function release(s: Settings, component: ComponentKey, name: string, chart: Char
     const spec = charts[chart];
     return {
         component, name, chart, chartName: spec.chart, repo: spec.repo, version: s.charts[chart], timeout: spec.timeout, values, waitsFor,
-        stateful, protect: stateful && s.protect, deleteBeforeReplace: true, maxHistory: MAX_HISTORY,
+        stateful, protect: s.protect, deleteBeforeReplace: true, maxHistory: MAX_HISTORY,
     };
 }
 

@@ -338,12 +338,22 @@ describe("the program under mocks", function () {
             assert.equal(hard(runs.prod)["requests.cpu"], "7890m");
         });
 
-        it("protects the namespace and the stateful releases in prod only", () => {
-            const protectedNames = (run: Run) => run.resources.filter(r => r.protect).map(r => r.name).sort();
-            assert.deepEqual(protectedNames(runs.dev), []);
-            const prod = protectedNames(runs.prod);
-            for (const name of ["monitoring-namespace", "kube-prometheus-stack", "loki", "tempo", "grafana"]) assert.ok(prod.includes(name), name);
-            assert.equal(prod.includes("alloy"), false, "Alloy holds no data");
+        it("protects every resource in prod but the smoke test's and the rotatable password, so that a destroy refuses before it deletes anything; nothing in dev", () => {
+            assert.deepEqual(runs.dev.resources.filter(r => r.protect).map(r => r.name), []);
+            const smokeTest = runs.prod.resources.find(r => r.type === component("SmokeTest"))!;
+            const unprotected = runs.prod.resources.filter(r => !r.protect).map(r => `${r.type} ${r.name}`).sort();
+            assert.deepEqual(unprotected, [
+                "kubernetes:batch/v1:Job monitoring-smoke-test",
+                "kubernetes:core/v1:ConfigMap monitoring-smoke-test-script",
+                "monitoring-stack:index:SmokeTest monitoring-smoke-test",
+                "random:index/randomPassword:RandomPassword monitoring-grafana-admin-password",
+            ]);
+            assert.equal(runs.prod.resources.filter(r => r.parent === smokeTest.urn).length, 2);
+            // The password is only ever deleted after the protected Secret that holds it, which depends on it.
+            const secret = runs.prod.byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "grafana-admin")!;
+            const password = runs.prod.byType("random:index/randomPassword:RandomPassword").find(r => r.name === "monitoring-grafana-admin-password")!;
+            assert.ok(secret.protect);
+            assert.ok(secret.dependencies.includes(password.urn), "the admin Secret depends on the password");
         });
 
         it("keeps volumes when releases are uninstalled", () => {
