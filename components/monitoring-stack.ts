@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { Secrets } from "../config";
 import { ComponentKey, ObjectPlan, Owner, StackPlan, Step } from "../plan";
+import { Checksums } from "./checksums";
 import { k8sObject, SecretResolver } from "./objects";
 import { Part } from "./parts";
 
@@ -27,17 +29,20 @@ export class MonitoringStack extends pulumi.ComponentResource {
             if (!value) throw new Error(`the plan refers to secret setting ${JSON.stringify(ref)}, which was not loaded`);
             return value;
         };
+        // The key of the Secrets' checksums (pod annotations that roll pods when a Secret changes): see checksums.ts.
+        const checksumKey = new random.RandomPassword(`${name}-checksum-key`, { length: 32, special: false }, { parent: this });
+        const checksums = new Checksums(pulumi.secret(checksumKey.result));
         const owned = (owner: Owner) => plan.objects.filter(o => o.owner === owner);
         const [nsPlan, ...beside] = owned("stack");
-        const ns = k8sObject(name, nsPlan, undefined, secretSetting, { parent: this });
+        const ns = k8sObject(name, nsPlan, undefined, secretSetting, checksums, { parent: this });
         const namespace = (this.namespace = ns.metadata.name);
         const steps = new Map<Step, pulumi.Resource>();
-        for (const o of beside) steps.set(o.group, k8sObject(name, o, namespace, secretSetting, { parent: this }));
+        for (const o of beside) steps.set(o.group, k8sObject(name, o, namespace, secretSetting, checksums, { parent: this }));
 
         const part = (key: ComponentKey | Exclude<Owner, "stack">, objects: ObjectPlan[], release = plan.releases.find(r => r.component === key)) => {
             const waits = [...(release?.waitsFor ?? []), ...objects.flatMap(o => o.waitsFor)].filter(s => steps.has(s));
             const dependsOn = [...new Set(waits)].map(s => steps.get(s)!);
-            const p = new Part(key, `${name}-${key}`, { release, objects, namespace, secretSetting }, {
+            const p = new Part(key, `${name}-${key}`, { release, objects, namespace, secretSetting, checksums }, {
                 parent: this,
                 // Explicit, so that the smoke test does not inherit the stack's protection.
                 protect: release?.protect ?? (objects.length ? objects.every(o => o.protect) : plan.protect),

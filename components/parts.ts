@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ComponentKey, GeneratedSecret, ObjectPlan, Owner, ReleasePlan } from "../plan";
+import { Checksums } from "./checksums";
 import { k8sObject, KubernetesResource, SecretResolver } from "./objects";
 import { helmRelease } from "./release";
 
@@ -26,6 +27,7 @@ export interface PartArgs {
     namespace: pulumi.Input<string>;
     /** Resolves references to secret settings; generated passwords are made here, as this component's children. */
     secretSetting: SecretResolver;
+    checksums: Checksums;
 }
 
 /** One component of the stack: a Helm release with the objects beside it, or a group of the program's own objects. */
@@ -36,23 +38,28 @@ export class Part extends pulumi.ComponentResource {
 
     constructor(key: keyof typeof typeTokens, name: string, args: PartArgs, opts?: pulumi.ComponentResourceOptions) {
         super(typeTokens[key], name, {}, opts);
-        const resolve: SecretResolver = ref => ("secretSetting" in ref ? args.secretSetting(ref) : this.password(name, ref.generated));
+        const resolve: SecretResolver = ref => ("secretSetting" in ref ? args.secretSetting(ref) : this.password(name, ref.generated, ref.rotation ?? 0));
         for (const o of args.objects) {
             // `<group>/<resource>`: an object of this component, created before.
             const local = o.waitsFor.filter(step => step.startsWith(`${o.group}/`)).map(step => this.objects.get(step.slice(o.group.length + 1))!);
-            this.objects.set(o.resource, k8sObject(name, o, args.namespace, resolve, { parent: this, ...(local.length ? { dependsOn: local } : {}) }));
+            this.objects.set(o.resource, k8sObject(name, o, args.namespace, resolve, args.checksums, { parent: this, ...(local.length ? { dependsOn: local } : {}) }));
         }
         // The release references the objects by name (the admin Secret): it waits for them.
         const beside = [...this.objects.values()];
-        if (args.release) this.release = helmRelease(args.release, args.namespace, { parent: this, ...(beside.length ? { dependsOn: beside } : {}) });
+        if (args.release) this.release = helmRelease(args.release, args.namespace, args.checksums, { parent: this, ...(beside.length ? { dependsOn: beside } : {}) });
         this.registerOutputs(Object.fromEntries(this.generated));
     }
 
-    private password(name: string, which: GeneratedSecret): pulumi.Output<string> {
+    private password(name: string, which: GeneratedSecret, rotation: number): pulumi.Output<string> {
         if (!this.generated.has(which)) {
-            // Not protected: a rotation replaces it. A destroy never reaches it, since the protected Secret that
-            // holds it depends on it (the engine abandons the deletes of a protected resource's dependencies).
-            const p = new random.RandomPassword(`${name}-${which}`, { length: 32, special: false }, { parent: this, protect: false });
+            // A new `rotation` changes the keepers, which replaces the password (none at 0: existing stacks keep theirs).
+            // Not protected, so that a rotation can replace it. A destroy never reaches it, since the protected
+            // Secret that holds it depends on it (the engine abandons the deletes of a protected resource's dependencies).
+            const p = new random.RandomPassword(
+                `${name}-${which}`,
+                { length: 32, special: false, ...(rotation > 0 ? { keepers: { rotation: String(rotation) } } : {}) },
+                { parent: this, protect: false },
+            );
             this.generated.set(which, pulumi.secret(p.result));
         }
         return this.generated.get(which)!;

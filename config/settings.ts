@@ -80,6 +80,8 @@ export interface AlloySettings {
 
 export interface GrafanaSettings {
     adminUser: string;
+    /** Raising it generates a new admin password, which Grafana applies at its next start. */
+    adminPasswordRotation: number;
     /** Download the grafana.com dashboards; off for air-gapped clusters. */
     downloadDashboards: boolean;
     persistenceSize: string;
@@ -317,6 +319,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     const gi = g.child("ingress");
     const grafana: GrafanaSettings = {
         adminUser: g.string("adminUser", "admin", { pattern: /^[A-Za-z0-9._@-]{1,64}$/, expected: "a user name of letters, digits, '.', '_', '@' or '-'" }),
+        adminPasswordRotation: g.int("adminPasswordRotation", 0, 0, 1000000),
         downloadDashboards: g.bool("downloadDashboards", true),
         persistenceSize: g.string("persistenceSize", "5Gi", SIZE),
         resources: resources(g.child("resources"), res("100m", "256Mi", "1", "512Mi")),

@@ -4,7 +4,7 @@ import { stackFootprint } from "./guardrails/quota";
 import { NAMESPACE, NETWORK, stackObjects } from "./objects";
 import { releases as planReleases } from "./releases";
 import { SMOKE_TEST, smokeTestObjects, smokeTestRunKey } from "./smoke-test";
-import { ObjectPlan, ReleasePlan, StackPlan, Step } from "./types";
+import { objectStorageChecksum, ObjectPlan, ReleasePlan, StackPlan, Step } from "./types";
 import { planOutputs } from "./outputs";
 import { wiring as planWiring } from "./wiring";
 
@@ -18,7 +18,7 @@ export function plan(s: Settings): StackPlan {
     if (s.smokeTest) {
         // Grafana is not on the smoke test's path: it does not wait for it.
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
-        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits));
+        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.objectStorage ? objectStorageChecksum : {}));
     }
     return { namespace: s.namespace, protect: s.protect, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
 }

@@ -51,7 +51,7 @@ export function stackObjects(s: Settings, feet: { footprint: Footprint }[]): Obj
     objects.push({
         owner: "grafana", group: releaseNames.grafana, waitsFor: [], protect: s.protect, resource: "admin", apiVersion: "v1", kind: "Secret",
         metadata: { name: secretNames.grafanaAdmin },
-        body: { type: "Opaque", stringData: { [adminSecretKeys.user]: s.grafana.adminUser, [adminSecretKeys.password]: { generated: "admin-password" } } },
+        body: { type: "Opaque", stringData: { [adminSecretKeys.user]: s.grafana.adminUser, [adminSecretKeys.password]: { generated: "admin-password", rotation: s.grafana.adminPasswordRotation } } },
     });
     if (s.cluster.networkPolicies) {
         for (const p of networkPolicySpecs(s)) {

@@ -27,8 +27,9 @@ export function smokeTestRunKey(releases: ReleasePlan[], w: Wiring): string {
 /**
  * After the stack is up: a Job sends a trace, a log line and a metric through Alloy and reads them back.
  * Pulumi waits for the Job; if it fails, so does the update, and the pod's termination message says what is missing.
+ * `secretChecksums` (checksumOf() annotations) run it again when credentials the pipeline uses change.
  */
-export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[]): ObjectPlan[] {
+export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[], secretChecksums: Record<string, string> = {}): ObjectPlan[] {
     const common = { owner: "smoke-test" as const, group: SMOKE_TEST, protect: false };
     return [
         {
@@ -51,7 +52,7 @@ export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[]):
                     backoffLimit: 0,
                     activeDeadlineSeconds: 300,
                     template: {
-                        metadata: { labels: groups.smokeTest.selector, annotations: { [runAnnotation]: runKey } },
+                        metadata: { labels: groups.smokeTest.selector, annotations: { [runAnnotation]: runKey, ...secretChecksums } },
                         spec: {
                             restartPolicy: "Never",
                             securityContext: { runAsNonRoot: true, runAsUser: 100, seccompProfile: { type: "RuntimeDefault" } },

@@ -3,7 +3,7 @@
 import { ChartKey } from "../charts/table";
 import { Footprint } from "./guardrails/footprint";
 import { PlanOutputs } from "./outputs";
-import { Wiring } from "./wiring";
+import { secretNames, Wiring } from "./wiring";
 
 export type Values = Record<string, any>;
 
@@ -37,8 +37,24 @@ export interface ReleasePlan {
     maxHistory: number;
 }
 
-/** A secret part of an object: the name of a secret setting, or of a password the program generates. */
-export type SecretRef = { secretSetting: string } | { generated: GeneratedSecret };
+/**
+ * A secret part of an object: the name of a secret setting, or of a password the program generates
+ * (`rotation` above 0 generates a new one each time it is raised).
+ */
+export type SecretRef = { secretSetting: string } | { generated: GeneratedSecret; rotation?: number };
+
+/**
+ * A string in release values or an object's body that the Pulumi layer replaces with a keyed hash of a
+ * Secret's data (never the data): as a pod annotation it rolls the pods when the Secret changes.
+ */
+export const checksumOf = (secret: string) => `(checksum of Secret ${secret})`;
+
+/** Pod annotation of the pods that read the object-storage Secret through envFrom (Loki's and Tempo's). */
+export const objectStorageChecksum = { "checksum/object-storage": checksumOf(secretNames.objectStorage) };
+
+/** The Secret a checksumOf() string names, or undefined for any other value. */
+export const checksumTarget = (v: unknown): string | undefined =>
+    typeof v === "string" ? /^\(checksum of Secret ([a-z0-9.-]+)\)$/.exec(v)?.[1] : undefined;
 
 /** Passwords the Pulumi layer generates (RandomPassword `<owner>-<name>`, 32 letters and digits). */
 export type GeneratedSecret = "admin-password";

@@ -1,5 +1,6 @@
 // Runs the real program under Pulumi runtime mocks with a real stack file's configuration and records
 // every resource registration with its parent, dependencies, options and inputs.
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -89,7 +90,9 @@ export function valueOf<T>(o: pulumi.Input<T> | unknown): Promise<T> {
 /** Outputs a provider would compute: a RandomPassword's result, as long as asked. */
 function providerOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
     if (args.type === "random:index/randomPassword:RandomPassword") {
-        return { result: "Pw0".repeat(Math.ceil(args.inputs.length / 3)).slice(0, args.inputs.length) };
+        // Deterministic per resource and keepers: a rotation (new keepers) yields another password, as it would.
+        const seed = createHash("sha256").update(`${args.name}${JSON.stringify(args.inputs.keepers ?? {})}`).digest("hex");
+        return { result: `Pw${seed}${seed}`.slice(0, args.inputs.length) };
     }
     if (args.type === "kubernetes:batch/v1:Job") return { status: { succeeded: 1 } };
     return {};

@@ -1,5 +1,6 @@
 import { Settings } from "../../config/settings";
 import { aux, hardAntiAffinity, k8sResources } from "../sizes";
+import { objectStorageChecksum } from "../types";
 import { ports, releaseNames, secretNames, Wiring } from "../wiring";
 
 const generatorProcessors = ["service-graphs", "span-metrics"] as const;
@@ -84,6 +85,8 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
         defaults: {
             extraArgs: ["-config.expand-env=true"],
             extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }],
+            // Read once, at start: the Secret's checksum rolls the pods when the credentials change.
+            podAnnotations: objectStorageChecksum,
         },
         ingester: {
             ...component("ingester", t.replicas.ingester),
