@@ -40,7 +40,7 @@ export const SEMVER = /^\d+\.\d+\.\d+$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const HOSTNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object";
+export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" | "quantity" | "object" | "list";
 
 /** Told of every key a reader looks at, with the kind of value it expects (tests enumerate the settings with it). */
 export type Trace = (path: string, kind: Kind) => void;
@@ -152,6 +152,25 @@ export class Reader {
         const s = typeof v === "number" && kind === "cpu" ? String(v) : v;
         if (typeof s !== "string" || !(kind === "cpu" ? CPU : MEMORY).test(s)) return this.fail(key, expected, v) ?? dflt;
         return s;
+    }
+
+    /** A list of distinct strings, each one of `allowed` (a near miss gets a "did you mean"). */
+    list<T extends string>(key: string, allowed: readonly T[]): T[] {
+        const v = this.take(key, "list");
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) return this.fail(key, `a list of ${allowed.map(a => `"${a}"`).join(", ")}`, v) ?? [];
+        const out: T[] = [];
+        for (const item of v) {
+            if (typeof item !== "string" || !allowed.includes(item as T)) {
+                const hint = typeof item === "string" ? suggest(item, [...allowed]) : undefined;
+                this.errors.push(
+                    `${this.key(key)} may only list ${allowed.map(a => `"${a}"`).join(", ")}, got ${show(item)}` + (hint ? ` (did you mean "${hint}"?)` : ""),
+                );
+            } else if (!out.includes(item as T)) {
+                out.push(item as T);
+            }
+        }
+        return out;
     }
 
     child(key: string): Reader {

@@ -89,6 +89,16 @@ export interface GrafanaSettings {
     ingress?: { hostname: string; className: string; clusterIssuer?: string };
 }
 
+/**
+ * Settings whose change after install Kubernetes or Helm cannot apply in place: refused against the stack's
+ * last deployment until listed in `lifecycle.acknowledge` (after the README's runbook was followed).
+ */
+export const guardedKeys = [
+    "namespace", "cluster.storageClass", "loki.mode", "loki.persistenceSize", "tempo.mode", "tempo.persistenceSize",
+    "prometheus.mode", "prometheus.storageSize", "prometheus.alertmanager.storageSize",
+] as const;
+export type GuardedKey = (typeof guardedKeys)[number];
+
 export interface Settings {
     namespace: string;
     cluster: {
@@ -115,6 +125,8 @@ export interface Settings {
     tempo: TempoSettings;
     alloy: AlloySettings;
     grafana: GrafanaSettings;
+    /** Guarded changes the operator has prepared by hand (README, Day 2): the program then applies them. */
+    lifecycle: { acknowledge: GuardedKey[] };
 }
 
 /**
@@ -124,7 +136,7 @@ export interface Settings {
 export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>> & Record<string, unknown>;
 
 export const settingKeys = [
-    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana",
+    "namespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "prometheus", "loki", "tempo", "alloy", "grafana", "lifecycle",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -334,6 +346,10 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     gi.done();
     g.done();
 
+    const lc = root.child("lifecycle");
+    const lifecycle = { acknowledge: lc.list("acknowledge", guardedKeys) };
+    lc.done();
+
     // Read by config/index.ts as secrets, never as settings.
     root.accept(...Object.values(secretKeys));
     root.done();
@@ -341,5 +357,5 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana };
+    return { namespace, protect, smokeTest, cluster, charts, objectStorage, prometheus, loki, tempo, alloy, grafana, lifecycle };
 }

@@ -5,10 +5,12 @@ import { NAMESPACE, NETWORK, stackObjects } from "./objects";
 import { releases as planReleases } from "./releases";
 import { SMOKE_TEST, smokeTestObjects, smokeTestRunKey } from "./smoke-test";
 import { objectStorageChecksum, ObjectPlan, ReleasePlan, StackPlan, Step } from "./types";
+import { shape } from "./lifecycle";
 import { planOutputs } from "./outputs";
 import { wiring as planWiring } from "./wiring";
 
 export * from "./types";
+export { DEPLOYED_SHAPE_OUTPUT, DeployedShape, guard, shape } from "./lifecycle";
 
 export function plan(s: Settings): StackPlan {
     const w = planWiring(s);
@@ -20,7 +22,7 @@ export function plan(s: Settings): StackPlan {
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
         objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.objectStorage ? objectStorageChecksum : {}));
     }
-    return { namespace: s.namespace, protect: s.protect, wiring: w, releases, objects, footprint, levels: levels(releases, objects), outputs: planOutputs(s, w) };
+    return { namespace: s.namespace, protect: s.protect, wiring: w, releases, objects, footprint, levels: levels(releases, objects), shape: shape(s), outputs: planOutputs(s, w) };
 }
 
 /**

@@ -2,6 +2,7 @@
 // materializes it; render, footprint, quota and most tests read it directly.
 import { ChartKey } from "../charts/table";
 import { Footprint } from "./guardrails/footprint";
+import { DeployedShape } from "./lifecycle";
 import { PlanOutputs } from "./outputs";
 import { secretNames, Wiring } from "./wiring";
 
@@ -93,6 +94,8 @@ export interface StackPlan {
     footprint: { release: string; footprint: Footprint }[];
     /** Levels of the install: each waits for the ones before it. */
     levels: Step[][];
+    /** What this deployment records for the next one to compare against (stack output `deployedShape`). */
+    shape: DeployedShape;
     /** Plain stack outputs (the generated password and the smoke test's result are added by the Pulumi layer). */
     outputs: PlanOutputs;
 }

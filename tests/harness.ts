@@ -34,9 +34,21 @@ export interface Recorded {
     wire: Record<string, any>;
 }
 
+/** How a run sees the world beyond the program. */
+export interface RunOptions {
+    /** The `deployedShape` output of the stack's last deployment (its StackReference to itself); none: a first install. */
+    deployed?: unknown;
+    /** Evaluate again instead of sharing a recorded run (two evaluations of the same configuration). */
+    fresh?: boolean;
+    /** Run as `pulumi preview` does. */
+    preview?: boolean;
+}
+
 export interface Run {
     stack: string;
     resources: Recorded[];
+    /** Stacks read through a StackReference. */
+    stackReferences: string[];
     outputs: Record<string, pulumi.Output<unknown> | unknown>;
     /** Resolves an output to its value and whether it is secret. */
     resolve(name: string): Promise<{ value: unknown; secret: boolean }>;
@@ -112,26 +124,38 @@ const runs = new Map<string, Promise<Run>>();
  * Runs index.ts with the stack file's config (plus overrides; `undefined` removes a key), once per distinct
  * configuration: specs share the recorded run. `secrets` defaults to the test secrets.
  */
-export function runStack(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = testSecrets): Promise<Run> {
+export function runStack(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = testSecrets, options: RunOptions = {}): Promise<Run> {
+    if (options.fresh) return evaluate(stack, overrides, secrets, options);
     // `undefined` removes a key: it must count in the cache key (JSON.stringify would drop it).
-    const key = JSON.stringify([stack, overrides, secrets], (_k, v) => (v === undefined ? "(removed)" : v));
-    if (!runs.has(key)) runs.set(key, evaluate(stack, overrides, secrets));
+    const key = JSON.stringify([stack, overrides, secrets, options.deployed ?? null, options.preview ?? false], (_k, v) => (v === undefined ? "(removed)" : v));
+    if (!runs.has(key)) runs.set(key, evaluate(stack, overrides, secrets, options));
     return runs.get(key)!;
 }
 
-async function evaluate(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string>): Promise<Run> {
+async function evaluate(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string>, options: RunOptions): Promise<Run> {
     const resources: Recorded[] = [];
+    const stackReferences: string[] = [];
     let inflight = 0;
     let failure: unknown;
 
     await pulumi.runtime.setMocks(
         {
-            newResource: args => ({ id: `${args.name}-id`, state: { ...args.inputs, ...providerOutputs(args) } }),
+            newResource: args => {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    // A stack's outputs as the engine returns them: none yet on a first install.
+                    stackReferences.push(args.inputs.name);
+                    const outputs = options.deployed === undefined ? {} : { deployedShape: options.deployed };
+                    return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: [] } };
+                }
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...providerOutputs(args) } };
+            },
             call: args => args.inputs,
         },
         PROJECT,
         stack,
-        false,
+        options.preview ?? false,
+        // A DIY backend's organization (Pulumi Cloud's would be the account or team).
+        "organization",
     );
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
@@ -167,7 +191,9 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     pulumi.runtime.setAllConfig(config, needed);
 
     clearProjectModules();
-    const outputs = require(path.join(root, "index.ts")) as Record<string, unknown>;
+    // index.ts exports an async program; its result is the stack's outputs.
+    const program = require(path.join(root, "index.ts")) as () => Promise<Record<string, unknown>>;
+    const outputs = await program();
     await Promise.all(Object.values(outputs).map(valueOf));
     for (let idle = 0; idle < 3; ) {
         await new Promise(r => setTimeout(r, 5));
@@ -178,6 +204,7 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     return {
         stack,
         resources,
+        stackReferences,
         outputs,
         async resolve(name: string) {
             const o = outputs[name];
@@ -197,9 +224,9 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
 }
 
 /** Runs the program expecting it to fail; returns the error message. */
-export async function configError(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string> = testSecrets): Promise<string> {
+export async function configError(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string> = testSecrets, options: RunOptions = {}): Promise<string> {
     try {
-        await runStack(stack, overrides, secrets);
+        await runStack(stack, overrides, secrets, options);
     } catch (e) {
         return e instanceof Error ? e.message : String(e);
     }

@@ -217,7 +217,7 @@ describe("the program under mocks", function () {
                     assert.equal(out.value, value, name);
                     assert.equal(out.secret, false, `${name} is not secret`);
                 }
-                assert.deepEqual(Object.keys(run().outputs).sort(), [...Object.keys(expected), "grafanaAdminPassword", "otelEnv", "smokeTest"].sort());
+                assert.deepEqual(Object.keys(run().outputs).sort(), [...Object.keys(expected), "grafanaAdminPassword", "otelEnv", "smokeTest", "deployedShape"].sort());
                 const env = (await run().resolve("otelEnv")).value as Record<string, string>;
                 assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, expected.alloyOtlpHttp);
                 assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, "http/protobuf");

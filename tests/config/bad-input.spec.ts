@@ -34,6 +34,7 @@ const badValues: Record<Kind, [string, unknown, RegExp][]> = {
     bool: [["a string", "yes", /must be true or false/], ["a number", 1, /must be true or false/]],
     quantity: [["words", "a lot", /must be a (CPU|memory) quantity/], ["a negative", "-1", /must be a (CPU|memory) quantity/]],
     object: [["a string", "x", /must be an object/], ["a list", [1], /must be an object/]],
+    list: [["a string", "loki.mode", /must be a list of/], ["an unknown entry", ["loki.size"], /may only list .*, got "loki\.size"/]],
 };
 
 describe("bad input, setting by setting", () => {
