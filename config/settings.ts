@@ -95,7 +95,7 @@ export interface GrafanaSettings {
  */
 export const guardedKeys = [
     "namespace", "cluster.storageClass", "loki.mode", "loki.persistenceSize", "tempo.mode", "tempo.persistenceSize",
-    "prometheus.mode", "prometheus.storageSize", "prometheus.alertmanager.storageSize",
+    "prometheus.mode", "prometheus.storageSize", "prometheus.alertmanager.storageSize", "grafana.persistenceSize",
 ] as const;
 export type GuardedKey = (typeof guardedKeys)[number];
 

@@ -27,6 +27,7 @@ export function shape(s: Settings): DeployedShape {
             "prometheus.mode": s.prometheus.mode,
             "prometheus.storageSize": managed ? s.prometheus.storageSize : null,
             "prometheus.alertmanager.storageSize": managed && s.prometheus.alertmanager.enabled ? s.prometheus.alertmanager.storageSize : null,
+            "grafana.persistenceSize": s.grafana.persistenceSize,
         },
     };
 }
@@ -82,6 +83,11 @@ const rules: Record<GuardedKey, Rule> = {
     "prometheus.alertmanager.storageSize": {
         refuses: resized,
         why: "the operator would recreate the Alertmanager StatefulSet and the volumes would keep their old size",
+        runbook: runbooks.volumes,
+    },
+    "grafana.persistenceSize": {
+        refuses: resized,
+        why: "Grafana's volume claim can only grow, and only on a StorageClass that allows expansion (Longhorn does, K3s local-path does not); otherwise the Helm upgrade fails and rolls back",
         runbook: runbooks.volumes,
     },
 };

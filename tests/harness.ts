@@ -223,6 +223,16 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     };
 }
 
+/**
+ * The URN the engine gives a resource: the types of all its ancestor components (the mock monitor names only the
+ * parent's), then its own, below the root stack.
+ */
+export function engineUrn(run: Run, r: Recorded): string {
+    const types: string[] = [];
+    for (let p = run.resources.find(x => x.urn === r.parent); p; p = run.resources.find(x => x.urn === p!.parent)) types.unshift(p.type);
+    return `urn:pulumi:${run.stack}::${PROJECT}::${[...types, r.type].join("$")}::${r.name}`;
+}
+
 /** Runs the program expecting it to fail; returns the error message. */
 export async function configError(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string> = testSecrets, options: RunOptions = {}): Promise<string> {
     try {

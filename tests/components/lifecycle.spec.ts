@@ -126,6 +126,7 @@ const guarded: Guarded[] = [
     { key: "loki.mode", stack: "prod", changes: { "loki.mode": "SingleBinary", "loki.replicas": undefined }, from: '"SimpleScalable"', to: '"SingleBinary"', section: "Day 2 › Loki or Tempo mode" },
     { key: "loki.mode", stack: "dev", changes: { objectStorage: { endpoint: "minio.storage.svc:9000", buckets: { lokiChunks: "loki-chunks", lokiRuler: "loki-ruler", tempo: "tempo-traces" } }, "loki.mode": "SimpleScalable" }, from: '"SingleBinary"', to: '"SimpleScalable"', section: "Day 2 › Loki or Tempo mode" },
     { key: "tempo.mode", stack: "prod", changes: { "tempo.mode": "monolithic", "tempo.replicas": undefined }, from: '"distributed"', to: '"monolithic"', section: "Day 2 › Loki or Tempo mode" },
+    { key: "grafana.persistenceSize", stack: "dev", changes: { "grafana.persistenceSize": "8Gi" }, from: '"5Gi"', to: '"8Gi"', section: "Day 2 › Volume size or storage class" },
     { key: "namespace", stack: "prod", changes: { namespace: "observability" }, from: '"monitoring-stack"', to: '"observability"', section: "Day 2 › Namespace" },
     { key: "prometheus.mode", stack: "dev", changes: { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } }, from: '"managed"', to: '"external"', section: "Day 2 › Prometheus managed to external" },
 ];
