@@ -114,9 +114,9 @@ export interface Settings {
         /** Let every namespace reach Loki, Tempo and Prometheus directly (their URLs are stack outputs); otherwise only Alloy's receivers. */
         exposeBackends: boolean;
     };
-    /** Protect the namespace and the stateful releases from `pulumi destroy` and replacement. */
+    /** Protect every resource but the smoke test's from `pulumi destroy` and replacement. */
     protect: boolean;
-    /** Run the end-to-end smoke test Job on every `pulumi up`. */
+    /** Run the end-to-end smoke test Job (again whenever what it proves changes). */
     smokeTest: boolean;
     charts: Record<ChartKey, string>;
     objectStorage?: ObjectStorage;
