@@ -61,6 +61,9 @@ export async function render(stack: string, outDir = path.join(root, "out"), ove
         "",
         `Install levels (each waits for the ones before): ${p.levels.map((l, i) => `${i + 1}. ${l.join(" + ")}`).join("  ")}`,
         "",
+        // What a `pulumi up` records (stack output deployedShape) and a later one may not change without a runbook.
+        `Deployed shape (changes refused after install, see README Day 2): ${Object.entries(p.shape.keys).map(([k, v]) => `${k}=${v ?? "-"}`).join(" ")}`,
+        "",
         table(rows),
         "",
         `Per container (requests and limits of one; DaemonSets run one per node, ${settings.cluster.nodes} here; limits left unset count as the LimitRange default):`,

@@ -26,6 +26,7 @@ describe("offline render", function () {
             assert.equal(loki.loki.limits_config.retention_period, stack === "dev" ? "168h" : "744h");
             assert.ok(!Object.values(first).some(text => text.includes("offline-render")), "no credential stand-in in values");
             assert.match(summary, /^total\s+.*$/m);
+            assert.match(summary, new RegExp(`^Deployed shape \\(changes refused after install, see README Day 2\\): namespace=monitoring-stack cluster\\.storageClass=${stack === "dev" ? "local-path" : "longhorn"} `, "m"));
             assert.match(summary, /^Install levels \(each waits for the ones before\): 1\. namespace  2\. prometheus-operator-crds  3\. kube-prometheus-stack \+ loki \+ tempo \+ alloy \+ grafana  4\. smoke-test$/m);
             assert.match(summary, /^loki\s+loki@18\.11\.0\s+https:\/\/grafana-community\.github\.io\/helm-charts\s+(object-storage, )?prometheus-operator-crds/m);
             assert.match(summary, /^prometheusRemoteWriteUrl\s+http:\/\/kube-prometheus-stack-prometheus\.monitoring-stack\.svc\.cluster\.local:9090\/api\/v1\/write$/m);
