@@ -1,17 +1,19 @@
-import { loadSettings } from "./config";
+import { ConfigError, loadSettings } from "./config";
+import { lastDeployedShape } from "./components/deployed";
 import { MonitoringStack } from "./components/monitoring-stack";
 import { stackOutputs } from "./components/outputs";
-import { plan } from "./plan";
+import { guard, plan } from "./plan";
 
-const { settings, secrets } = loadSettings();
-const stack = new MonitoringStack("monitoring", { plan: plan(settings), secrets });
-
-export const {
-    namespace, nodeNamespace,
-    alloyOtlpGrpc, alloyOtlpHttp, alloyJaegerGrpc, alloyJaegerThriftHttp, alloyJaegerAgent, alloyZipkinUrl, alloyMetricsUrl,
-    lokiGatewayUrl, lokiPushUrl, lokiQueryUrl,
-    tempoOtlpGrpc, tempoOtlpHttp, tempoJaegerGrpc, tempoJaegerThriftHttp, tempoJaegerAgent, tempoZipkinUrl, tempoQueryUrl,
-    prometheusUrl, prometheusRemoteWriteUrl,
-    grafanaUrl, grafanaAdminUser, grafanaAdminPassword,
-    otelEnv, smokeTest,
-} = stackOutputs(stack);
+// An async program: the stack's last deployment is read before any resource is built, so that a change
+// Kubernetes or Helm cannot apply in place stops `pulumi preview` before anything changes. The returned
+// object is the stack's outputs.
+export = async () => {
+    const { settings, secrets } = loadSettings();
+    const stackPlan = plan(settings);
+    const refused = guard(await lastDeployedShape(), stackPlan.shape, settings.lifecycle.acknowledge);
+    if (refused.length > 0) {
+        throw new ConfigError(`refused against the stack's last deployment, before anything changes:\n  - ${refused.join("\n  - ")}`);
+    }
+    const stack = new MonitoringStack("monitoring", { plan: stackPlan, secrets }, { protect: stackPlan.protect });
+    return stackOutputs(stack);
+};

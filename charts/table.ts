@@ -15,6 +15,9 @@ export interface ChartSpec {
 }
 
 export const charts = {
+    // The operator's CRDs as templates of their own release, so that `helm upgrade` upgrades them (Helm never
+    // touches a chart's crds/ folder after the first install). Paired with kube-prometheus-stack below.
+    "prometheus-operator-crds": { chart: "prometheus-operator-crds", repo: PROMETHEUS_COMMUNITY, version: "31.0.1", timeout: 300 },
     "kube-prometheus-stack": { chart: "kube-prometheus-stack", repo: PROMETHEUS_COMMUNITY, version: "88.5.3", timeout: 900 },
     loki: { chart: "loki", repo: GRAFANA_COMMUNITY, version: "18.11.0", timeout: 900 },
     tempo: { chart: "tempo", repo: GRAFANA_COMMUNITY, version: "2.2.4", timeout: 600 },
@@ -27,3 +30,28 @@ export const charts = {
 export type ChartKey = keyof typeof charts;
 export const chartKeys = Object.keys(charts) as ChartKey[];
 export const defaultVersions = Object.fromEntries(chartKeys.map(k => [k, charts[k].version])) as Record<ChartKey, string>;
+
+/**
+ * kube-prometheus-stack and prometheus-operator-crds move together: the CRD chart whose appVersion is the
+ * operator that kube-prometheus-stack runs (both charts' Chart.yaml `appVersion`). A bump of one without the
+ * other is refused; bumping both means adding the new pair here.
+ */
+export const operatorPairs: { "kube-prometheus-stack": string; "prometheus-operator-crds": string; operator: string }[] = [
+    { "kube-prometheus-stack": "88.5.3", "prometheus-operator-crds": "31.0.1", operator: "v0.93.1" },
+];
+
+/** Why these versions do not pair (undefined when they do). */
+export function operatorPairProblem(versions: Pick<Record<ChartKey, string>, "kube-prometheus-stack" | "prometheus-operator-crds">): string | undefined {
+    const kps = versions["kube-prometheus-stack"];
+    const crds = versions["prometheus-operator-crds"];
+    if (operatorPairs.some(p => p["kube-prometheus-stack"] === kps && p["prometheus-operator-crds"] === crds)) return undefined;
+    const forKps = operatorPairs.find(p => p["kube-prometheus-stack"] === kps);
+    const forCrds = operatorPairs.find(p => p["prometheus-operator-crds"] === crds);
+    const hint = forKps
+        ? `kube-prometheus-stack ${kps} runs operator ${forKps.operator}, whose CRDs are prometheus-operator-crds ${forKps["prometheus-operator-crds"]}`
+        : forCrds
+            ? `prometheus-operator-crds ${crds} (operator ${forCrds.operator}) pairs with kube-prometheus-stack ${forCrds["kube-prometheus-stack"]}`
+            : "neither version is a known pair";
+    return `charts.kube-prometheus-stack ${kps} and charts.prometheus-operator-crds ${crds} are not a pair (${hint}): `
+        + "bump both together, and add the pair (with the operator appVersion both charts name) to operatorPairs in charts/table.ts";
+}

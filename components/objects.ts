@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Secrets } from "../config";
 import { isSecretRef, ObjectPlan, SecretRef, secretToken } from "../plan";
+import { Checksums } from "./checksums";
 
 /** Turns a SecretRef into its value, always a Pulumi secret. */
 export type SecretResolver = (ref: SecretRef) => pulumi.Output<string>;
@@ -32,12 +33,15 @@ const resourceName = (owner: string, o: ObjectPlan) => (o.resource ? `${owner}-$
 /** A planned object as the typed Pulumi resource of its kind (the URN's type token comes from the kind). */
 export function k8sObject(
     owner: string,
-    o: ObjectPlan,
+    plan: ObjectPlan,
     namespace: pulumi.Input<string> | undefined,
     resolve: SecretResolver,
+    checksums: Checksums,
     opts: pulumi.CustomResourceOptions,
 ): KubernetesResource {
-    const name = resourceName(owner, o);
+    const name = resourceName(owner, plan);
+    // checksumOf() strings (pod annotations) become the hashes of Secrets created before.
+    const o = plan.kind === "Secret" ? plan : { ...plan, body: checksums.fill(plan.body) as Record<string, any> };
     const metadata = { ...o.metadata, ...(namespace === undefined ? {} : { namespace }) };
     const options = { ...opts, ...(o.protect ? { protect: true } : {}) };
     switch (o.kind) {
@@ -60,6 +64,7 @@ export function k8sObject(
             const stringData = Object.fromEntries(
                 Object.entries(o.body.stringData as Record<string, unknown>).map(([k, v]) => [k, isSecretRef(v) ? resolve(v) : (v as string)]),
             );
+            if (o.metadata.name) checksums.add(o.metadata.name, stringData);
             return new k8s.core.v1.Secret(name, { metadata, ...o.body, stringData }, options);
         }
     }

@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ReleasePlan } from "../plan";
+import { Checksums } from "./checksums";
 
 /** A planned Helm release as a helm.v3.Release. */
-export function helmRelease(r: ReleasePlan, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
+export function helmRelease(r: ReleasePlan, namespace: pulumi.Input<string>, checksums: Checksums, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
     return new k8s.helm.v3.Release(
         r.name,
         {
@@ -12,10 +13,12 @@ export function helmRelease(r: ReleasePlan, namespace: pulumi.Input<string>, opt
             version: r.version,
             repositoryOpts: { repo: r.repo },
             namespace,
-            values: r.values,
+            // checksumOf() strings (pod annotations) become the hashes of the Secrets the pods read.
+            values: checksums.fill(r.values),
             atomic: true,
             cleanupOnFail: true,
             timeout: r.timeout,
+            maxHistory: r.maxHistory,
         },
         { deleteBeforeReplace: r.deleteBeforeReplace, ...opts },
     );

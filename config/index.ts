@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { defaultVersions } from "../charts/table";
 import { alertingSecretsKey, checkAlertingSecrets } from "./alerting";
 import { ConfigError } from "./reader";
-import { parseSettings, RawConfig, secretKeys, Settings, settingKeys, ssoSecretKey } from "./settings";
+import { allSecretKeys, checkProviderSettings, parseSettings, RawConfig, secretKeys, Settings, ssoSecretKey } from "./settings";
 
 export { ConfigError } from "./reader";
 export * from "./settings";
@@ -26,10 +26,17 @@ function decode(text: string | undefined): unknown {
 /** The only place that reads pulumi.Config. */
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
     const config = new pulumi.Config();
+    // Every key of the project's namespace, so that an unknown one (a typo) is refused rather than ignored.
+    // The secret settings are read below as secrets, never as plain settings.
+    const prefix = `${pulumi.getProject()}:`;
+    const secret = new Set<string>(allSecretKeys);
     const raw: RawConfig = {};
-    for (const key of settingKeys) {
-        raw[key] = decode(config.get(key));
+    const all = pulumi.runtime.allConfig();
+    for (const full of Object.keys(all)) {
+        const key = full.slice(prefix.length);
+        if (full.startsWith(prefix) && !secret.has(key)) raw[key] = decode(config.get(key));
     }
+    checkProviderSettings(Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith("kubernetes:")).map(([k, v]) => [k.slice("kubernetes:".length), v])));
     const settings = parseSettings(raw, defaultVersions);
     // Grafana's OAuth client secret reaches it through a Secret and $__file{}, never through values.
     const sso: Secrets = {};

@@ -46,7 +46,9 @@ export type Kind = "string" | "required" | "enum" | "duration" | "int" | "bool" 
     /** A name, or a list of names, of something declared elsewhere (a route's receivers). */
     | "names"
     /** A list of strings (label names, group names, scopes). */
-    | "list";
+    | "list"
+    /** A list of names from a fixed set (lifecycle.acknowledge). */
+    | "choices";
 
 /** Told of every key a reader looks at, with the kind of value it expects (tests enumerate the settings with it). */
 export type Trace = (path: string, kind: Kind) => void;
@@ -169,6 +171,25 @@ export class Reader {
         return v as string[];
     }
 
+    /** A list of distinct strings, each one of `allowed` (a near miss gets a "did you mean"). */
+    choices<T extends string>(key: string, allowed: readonly T[]): T[] {
+        const v = this.take(key, "choices");
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) return this.fail(key, `a list of ${allowed.map(a => `"${a}"`).join(", ")}`, v) ?? [];
+        const out: T[] = [];
+        for (const item of v) {
+            if (typeof item !== "string" || !allowed.includes(item as T)) {
+                const hint = typeof item === "string" ? suggest(item, [...allowed]) : undefined;
+                this.errors.push(
+                    `${this.key(key)} may only list ${allowed.map(a => `"${a}"`).join(", ")}, got ${show(item)}` + (hint ? ` (did you mean "${hint}"?)` : ""),
+                );
+            } else if (!out.includes(item as T)) {
+                out.push(item as T);
+            }
+        }
+        return out;
+    }
+
     child(key: string): Reader {
         return new Reader(this.key(key), this.take(key, "object"), this.errors, this.trace);
     }
@@ -186,6 +207,11 @@ export class Reader {
     /** The value as given, for a parser of its own; marks the key as read. */
     raw(key: string, kind: Kind): unknown {
         return this.take(key, kind);
+    }
+
+    /** Marks keys as known that are read elsewhere (the secret settings): `done()` accepts them. */
+    accept(...keys: string[]): void {
+        keys.forEach(k => this.seen.add(k));
     }
 
     /** Reports every key that no reader asked for. Call after reading all known keys; `alsoKnown` widens the suggestions. */

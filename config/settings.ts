@@ -1,12 +1,34 @@
 import { quantity } from "../charts/units";
 import { ConfigError, DNS_LABEL, HOSTNAME, Reader, SEMVER, Trace } from "./reader";
-import { ChartKey, chartKeys } from "../charts/table";
+import { ChartKey, chartKeys, operatorPairProblem } from "../charts/table";
+
+/**
+ * The Kubernetes provider's own settings (`kubernetes:` in the stack file) the program needs. Without them the
+ * provider replaces a named Secret or ConfigMap on any change of its data; a protected one would then block
+ * its own update (a credential rotation, a new Grafana admin user). The default provider reads them, so no
+ * explicit provider is needed (one would replace every resource of an existing stack once).
+ */
+export const providerSettings = { enableSecretMutable: "true", enableConfigMapMutable: "true" } as const;
+
+/** Refuses a stack whose `kubernetes:` configuration lacks a setting of providerSettings. */
+export function checkProviderSettings(kubernetes: Record<string, unknown>): void {
+    const missing = Object.entries(providerSettings).filter(([k, v]) => String(kubernetes[k]) !== v).map(([k]) => k);
+    if (missing.length === 0) return;
+    throw new ConfigError(
+        `${missing.map(k => `kubernetes:${k}`).join(" and ")} must be true in the stack configuration ` +
+            `(${missing.map(k => `\`pulumi config set kubernetes:${k} true\``).join(", ")}): without it the Kubernetes provider ` +
+            "replaces a named Secret or ConfigMap on every change of its data, and a protected one blocks its own update",
+    );
+}
 
 /** The secret settings (`pulumi config set --secret`) holding the object-storage credentials. */
 export const secretKeys = { accessKeyId: "objectStorageAccessKeyId", secretAccessKey: "objectStorageSecretAccessKey" } as const;
 
 /** The secret setting holding the OAuth client secret of Grafana's single sign-on. */
 export const ssoSecretKey = "grafanaSsoClientSecret";
+
+/** Every secret setting: read by config/index.ts as secrets, never as plain settings. */
+export const allSecretKeys: readonly string[] = [...Object.values(secretKeys), ssoSecretKey, alertingSecretsKey];
 
 export type GrafanaRole = "Admin" | "Editor" | "Viewer";
 export const grafanaRoles: readonly GrafanaRole[] = ["Admin", "Editor", "Viewer"];
@@ -30,7 +52,7 @@ export interface SsoSettings {
     /** Hide the user/password form once single sign-on works (the admin can still log in through the API). */
     disableLoginForm: boolean;
 }
-import { AlertingSettings, parseAlerting } from "./alerting";
+import { alertingSecretsKey, AlertingSettings, parseAlerting } from "./alerting";
 
 export interface Resources {
     requests: { cpu: string; memory: string };
@@ -90,6 +112,8 @@ export interface AlloySettings {
 
 export interface GrafanaSettings {
     adminUser: string;
+    /** Raising it generates a new admin password, which Grafana applies at its next start. */
+    adminPasswordRotation: number;
     /** Download the grafana.com dashboards; off for air-gapped clusters. */
     downloadDashboards: boolean;
     persistenceSize: string;
@@ -105,6 +129,16 @@ export interface ImageSettings {
     /** Names of existing image-pull Secrets (in both namespaces). */
     pullSecrets: string[];
 }
+
+/**
+ * Settings whose change after install Kubernetes or Helm cannot apply in place: refused against the stack's
+ * last deployment until listed in `lifecycle.acknowledge` (after the README's runbook was followed).
+ */
+export const guardedKeys = [
+    "namespace", "nodeNamespace", "cluster.storageClass", "loki.mode", "loki.persistenceSize", "tempo.mode", "tempo.persistenceSize",
+    "prometheus.mode", "prometheus.storageSize", "prometheus.alertmanager.storageSize", "grafana.persistenceSize",
+] as const;
+export type GuardedKey = (typeof guardedKeys)[number];
 
 export interface Settings {
     namespace: string;
@@ -123,9 +157,9 @@ export interface Settings {
         /** Let every namespace reach Loki, Tempo and Prometheus directly (their URLs are stack outputs); otherwise only Alloy's receivers. */
         exposeBackends: boolean;
     };
-    /** Protect the namespace and the stateful releases from `pulumi destroy` and replacement. */
+    /** Protect every resource but the smoke test's from `pulumi destroy` and replacement. */
     protect: boolean;
-    /** Run the end-to-end smoke test Job on every `pulumi up`. */
+    /** Run the end-to-end smoke test Job (again whenever what it proves changes). */
     smokeTest: boolean;
     charts: Record<ChartKey, string>;
     objectStorage?: ObjectStorage;
@@ -136,13 +170,18 @@ export interface Settings {
     alloy: AlloySettings;
     grafana: GrafanaSettings;
     alerting: AlertingSettings;
+    /** Guarded changes the operator has prepared by hand (README, Day 2): the program then applies them. */
+    lifecycle: { acknowledge: GuardedKey[] };
 }
 
-/** The stack configuration as read from Pulumi: structured values as parsed JSON. */
-export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>>;
+/**
+ * The stack configuration as read from Pulumi: every `monitoring-stack:` key, structured values as parsed JSON.
+ * A key that is neither a setting nor a secret setting is refused.
+ */
+export type RawConfig = Partial<Record<(typeof settingKeys)[number], unknown>> & Record<string, unknown>;
 
 export const settingKeys = [
-    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "images", "prometheus", "loki", "tempo", "alloy", "grafana", "alerting",
+    "namespace", "nodeNamespace", "protect", "smokeTest", "cluster", "charts", "objectStorage", "images", "prometheus", "loki", "tempo", "alloy", "grafana", "alerting", "lifecycle",
 ] as const;
 
 function resources(r: Reader, dflt: Resources): Resources {
@@ -255,6 +294,8 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
         charts[key] = ch.string(key, defaultVersions[key], { pattern: SEMVER, expected: 'an exact chart version like "1.2.3"' });
     }
     ch.done();
+    const pairing = operatorPairProblem(charts);
+    if (pairing) errors.push(pairing);
 
     let objectStorage: ObjectStorage | undefined;
     if (root.has("objectStorage")) {
@@ -396,6 +437,7 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     const gi = g.child("ingress");
     const grafana: GrafanaSettings = {
         adminUser: g.string("adminUser", "admin", { pattern: /^[A-Za-z0-9._@-]{1,64}$/, expected: "a user name of letters, digits, '.', '_', '@' or '-'" }),
+        adminPasswordRotation: g.int("adminPasswordRotation", 0, 0, 1000000),
         downloadDashboards: g.bool("downloadDashboards", true),
         persistenceSize: g.string("persistenceSize", "5Gi", SIZE),
         resources: resources(g.child("resources"), res("100m", "256Mi", "1", "512Mi")),
@@ -411,10 +453,16 @@ export function parseSettings(raw: RawConfig, defaultVersions: Record<ChartKey, 
     if (g.has("sso")) grafana.sso = ssoSettings(g.child("sso"), errors);
     g.done();
 
+    const lc = root.child("lifecycle");
+    const lifecycle = { acknowledge: lc.choices("acknowledge", guardedKeys) };
+    lc.done();
+
+    // Read by config/index.ts as secrets, never as settings.
+    root.accept(...allSecretKeys);
     root.done();
 
     if (errors.length > 0) {
         throw new ConfigError(`invalid stack configuration:\n  - ${errors.join("\n  - ")}`);
     }
-    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, images, prometheus, loki, tempo, alloy, grafana, alerting };
+    return { namespace, nodeNamespace, protect, smokeTest, cluster, charts, objectStorage, images, prometheus, loki, tempo, alloy, grafana, alerting, lifecycle };
 }

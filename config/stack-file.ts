@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import { parse } from "yaml";
 import { defaultVersions } from "../charts/table";
-import { parseSettings, RawConfig, Settings } from "./settings";
+import { checkProviderSettings, parseSettings, RawConfig, Settings } from "./settings";
 
 export const PROJECT = "monitoring-stack";
 
@@ -20,7 +20,14 @@ export function stackFileConfig(file: string, overrides: Record<string, unknown>
     return config;
 }
 
+/** A stack file's `kubernetes:` keys (the provider's settings), without the prefix. */
+export function providerConfig(file: string): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return Object.fromEntries(Object.entries(doc?.config ?? {}).filter(([k]) => k.startsWith("kubernetes:")).map(([k, v]) => [k.slice("kubernetes:".length), v]));
+}
+
 /** Parses and validates a stack file's settings as `pulumi up` would (secret settings are not read). */
 export function settingsFromStackFile(file: string, overrides: Record<string, unknown> = {}): Settings {
+    checkProviderSettings(providerConfig(file));
     return parseSettings(stackFileConfig(file, overrides) as RawConfig, defaultVersions);
 }

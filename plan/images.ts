@@ -22,6 +22,9 @@ export function imageValues(chart: ChartKey, images: ImageSettings): Values {
     const some = <T>(list: T[]) => list.length > 0;
     if (!registry && !some(names)) return {};
     switch (chart) {
+        // Only CustomResourceDefinitions: no pod, no image.
+        case "prometheus-operator-crds":
+            return {};
         // global.imageRegistry (values.yaml:357) reaches every image, the subcharts' too (Helm passes `global` down);
         // global.imagePullSecrets (:362) takes {name} maps, also into the Prometheus and Alertmanager CRs.
         case "kube-prometheus-stack":

@@ -5,11 +5,13 @@ import { stackFootprint } from "./guardrails/quota";
 import { NAMESPACE, NETWORK, NODE_NAMESPACE, stackObjects } from "./objects";
 import { releases as planReleases } from "./releases";
 import { SMOKE_TEST, smokeTestObjects, smokeTestRunKey } from "./smoke-test";
-import { ObjectPlan, ReleasePlan, StackPlan, Step } from "./types";
+import { objectStorageChecksum, ObjectPlan, ReleasePlan, StackPlan, Step } from "./types";
+import { shape } from "./lifecycle";
 import { planOutputs } from "./outputs";
 import { wiring as planWiring } from "./wiring";
 
 export * from "./types";
+export { DEPLOYED_SHAPE_OUTPUT, DeployedShape, guard, shape } from "./lifecycle";
 
 export function plan(s: Settings): StackPlan {
     const w = planWiring(s);
@@ -19,12 +21,12 @@ export function plan(s: Settings): StackPlan {
     if (s.smokeTest) {
         // Grafana is not on the smoke test's path: it does not wait for it.
         const waits = [...releases.filter(r => r.component !== "grafana").map(r => r.name), ...(s.cluster.networkPolicies ? [NETWORK] : [])];
-        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.images));
+        objects.push(...smokeTestObjects(w, smokeTestRunKey(releases, w), waits, s.images, s.objectStorage ? objectStorageChecksum : {}));
     }
     const warnings = ownsAlertmanager(s) && s.alerting.receivers.length === 0 ? [noReceiverWarning] : [];
     return {
-        namespace: s.namespace, nodeNamespace: s.nodeNamespace, wiring: w, releases, objects, footprint, levels: levels(releases, objects),
-        outputs: planOutputs(s, w), warnings,
+        namespace: s.namespace, nodeNamespace: s.nodeNamespace, protect: s.protect, wiring: w, releases, objects, footprint,
+        levels: levels(releases, objects), shape: shape(s), outputs: planOutputs(s, w), warnings,
     };
 }
 

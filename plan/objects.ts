@@ -28,14 +28,15 @@ export const SELF_MONITORING: Step = "self-monitoring";
 type Common = Pick<ObjectPlan, "owner" | "group" | "waitsFor" | "protect">;
 
 export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[] {
-    const stack: Common = { owner: "stack", group: NAMESPACE, waitsFor: [], protect: false };
+    // With `protect` (prod) every resource but the smoke test's is protected: `pulumi destroy` refuses before it deletes anything.
+    const stack: Common = { owner: "stack", group: NAMESPACE, waitsFor: [], protect: s.protect };
     const node: Common & { namespace: string } = { ...stack, group: NODE_NAMESPACE, namespace: s.nodeNamespace };
     const limits = { spec: { limits: [{ type: "Container", ...containerDefaults }] } };
     const objects: ObjectPlan[] = [
         { ...stack, resource: "namespace", apiVersion: "v1", kind: "Namespace", protect: s.protect, metadata: { name: s.namespace, labels: { ...mainPodSecurity } }, body: {} },
         { ...stack, resource: "limits", apiVersion: "v1", kind: "LimitRange", metadata: { name: "container-defaults" }, body: limits },
         { ...stack, resource: "quota", apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "monitoring-stack" }, body: { spec: { hard: resourceQuotaHard(namespaceWorkloads(feet, s.namespace)) } } },
-        // The node agents' namespace holds no data: it is not protected.
+        // The node agents' namespace: protected in prod like everything else, so a destroy stops before it.
         { ...node, resource: "node-namespace", apiVersion: "v1", kind: "Namespace", metadata: { name: s.nodeNamespace, labels: { ...nodePodSecurity } }, body: {} },
         { ...node, resource: "node-limits", apiVersion: "v1", kind: "LimitRange", metadata: { name: "container-defaults" }, body: limits },
         { ...node, resource: "node-quota", apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "monitoring-stack" }, body: { spec: { hard: resourceQuotaHard(namespaceWorkloads(feet, s.nodeNamespace)) } } },
@@ -56,12 +57,12 @@ export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[
     objects.push({
         owner: "grafana", group: releaseNames.grafana, waitsFor: [], protect: s.protect, resource: "admin", apiVersion: "v1", kind: "Secret",
         metadata: { name: secretNames.grafanaAdmin },
-        body: { type: "Opaque", stringData: { [adminSecretKeys.user]: s.grafana.adminUser, [adminSecretKeys.password]: { generated: "admin-password" } } },
+        body: { type: "Opaque", stringData: { [adminSecretKeys.user]: s.grafana.adminUser, [adminSecretKeys.password]: { generated: "admin-password", rotation: s.grafana.adminPasswordRotation } } },
     });
     // The OAuth client secret: mounted into Grafana, read by $__file{} (never in grafana.ini or values).
     if (s.grafana.sso) {
         objects.push({
-            owner: "grafana", group: releaseNames.grafana, waitsFor: [], protect: false, resource: "sso", apiVersion: "v1", kind: "Secret",
+            owner: "grafana", group: releaseNames.grafana, waitsFor: [], protect: s.protect, resource: "sso", apiVersion: "v1", kind: "Secret",
             metadata: { name: secretNames.grafanaSso },
             body: { type: "Opaque", stringData: { [ssoSecretFileKey]: { secretSetting: ssoSecretKey } } },
         });
@@ -71,7 +72,7 @@ export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[
             // Policies of the node namespace get a distinct resource name (the Kubernetes names may repeat).
             const inNode = p.namespace === s.nodeNamespace;
             objects.push({
-                owner: "network", group: NETWORK, waitsFor: [], protect: false, resource: inNode ? `node-${p.name}` : p.name, ...(inNode ? { namespace: p.namespace } : {}),
+                owner: "network", group: NETWORK, waitsFor: [], protect: s.protect, resource: inNode ? `node-${p.name}` : p.name, ...(inNode ? { namespace: p.namespace } : {}),
                 apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.name }, body: { spec: p.spec },
             });
         }
@@ -85,7 +86,8 @@ export function stackObjects(s: Settings, feet: ReleaseFootprint[]): ObjectPlan[
 function selfMonitoring(s: Settings): ObjectPlan[] {
     const input = stackHealthInput(s);
     const managed = s.prometheus.mode === "managed";
-    const common: Common = { owner: "self-monitoring", group: SELF_MONITORING, waitsFor: managed ? [releaseNames.prometheus] : [], protect: false };
+    // The PrometheusRule needs the CRDs only: the operator picks it up whenever it is ready.
+    const common: Common = { owner: "self-monitoring", group: SELF_MONITORING, waitsFor: managed ? [releaseNames.crds] : [], protect: s.protect };
     return [
         ...(managed
             ? [{ ...common, resource: "alerts", apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" as const, metadata: { name: "monitoring-stack-alerts" }, body: { spec: alertRules(input) } }]

@@ -29,8 +29,11 @@ export function smokeTestRunKey(releases: ReleasePlan[], w: Wiring): string {
 /**
  * After the stack is up: a Job sends a trace, a log line and a metric through Alloy and reads them back.
  * Pulumi waits for the Job; if it fails, so does the update, and the pod's termination message says what is missing.
+ * `secretChecksums` (checksumOf() annotations) run it again when credentials the pipeline uses change.
  */
-export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[], images: ImageSettings = { pullSecrets: [] }): ObjectPlan[] {
+export function smokeTestObjects(
+    w: Wiring, runKey: string, waitsFor: string[], images: ImageSettings = { pullSecrets: [] }, secretChecksums: Record<string, string> = {},
+): ObjectPlan[] {
     const common = { owner: "smoke-test" as const, group: SMOKE_TEST, protect: false };
     return [
         {
@@ -53,7 +56,7 @@ export function smokeTestObjects(w: Wiring, runKey: string, waitsFor: string[], 
                     backoffLimit: 0,
                     activeDeadlineSeconds: 300,
                     template: {
-                        metadata: { labels: groups.smokeTest.selector, annotations: { [runAnnotation]: runKey } },
+                        metadata: { labels: groups.smokeTest.selector, annotations: { [runAnnotation]: runKey, ...secretChecksums } },
                         spec: {
                             restartPolicy: "Never",
                             // It only calls HTTP endpoints: no API token in the pod.

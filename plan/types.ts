@@ -3,13 +3,14 @@
 import { ChartKey } from "../charts/table";
 import { Values } from "../charts/values";
 import { ReleaseFootprint } from "./guardrails/quota";
+import { DeployedShape } from "./lifecycle";
 import { PlanOutputs } from "./outputs";
-import { Wiring } from "./wiring";
+import { secretNames, Wiring } from "./wiring";
 
 export type { Values };
 
 /** The ComponentResource that holds a release (one per Helm release; Prometheus may hold none). */
-export type ComponentKey = "prometheus" | "loki" | "tempo" | "alloy" | "alloy-node" | "grafana";
+export type ComponentKey = "crds" | "prometheus" | "loki" | "tempo" | "alloy" | "alloy-node" | "grafana";
 
 /** What a release or object can wait for: a release (by Helm name), a group of the program's own objects, or one object (`<group>/<resource>`). */
 export type Step = string;
@@ -32,16 +33,21 @@ export interface ReleasePlan {
     waitsFor: Step[];
     /** Holds data (volumes, or object storage it writes). */
     stateful: boolean;
-    /** Stateful releases follow the stack's `protect`. */
+    /** Every release follows the stack's `protect`. */
     protect: boolean;
     /** A fixed name cannot exist twice: a replacement (new namespace) deletes the old release first. */
     deleteBeforeReplace: true;
+    /** Helm revisions kept (`helm upgrade --history-max`); 0, the provider's default, would keep every one. */
+    maxHistory: number;
 }
 
-/** A secret part of an object: the name of a secret setting, or of a password the program generates. */
+/**
+ * A secret part of an object: the name of a secret setting, or of a password the program generates
+ * (`rotation` above 0 generates a new one each time it is raised).
+ */
 export type SecretRef =
     | { secretSetting: string }
-    | { generated: GeneratedSecret }
+    | { generated: GeneratedSecret; rotation?: number }
     /**
      * A text whose secret parts are placeholders (`secretToken(setting)`, a plain YAML scalar), each filled in
      * by the Pulumi layer with the setting's value as a quoted YAML string: the whole text is then a secret.
@@ -50,6 +56,19 @@ export type SecretRef =
 
 /** The placeholder of a secret setting in a SecretRef template: letters, digits and underscores only, so YAML writes it plain. */
 export const secretToken = (setting: string) => `SECRET_${Buffer.from(setting).toString("hex")}`;
+
+/**
+ * A string in release values or an object's body that the Pulumi layer replaces with a keyed hash of a
+ * Secret's data (never the data): as a pod annotation it rolls the pods when the Secret changes.
+ */
+export const checksumOf = (secret: string) => `(checksum of Secret ${secret})`;
+
+/** Pod annotation of the pods that read the object-storage Secret through envFrom (Loki's and Tempo's). */
+export const objectStorageChecksum = { "checksum/object-storage": checksumOf(secretNames.objectStorage) };
+
+/** The Secret a checksumOf() string names, or undefined for any other value. */
+export const checksumTarget = (v: unknown): string | undefined =>
+    typeof v === "string" ? /^\(checksum of Secret ([a-z0-9.-]+)\)$/.exec(v)?.[1] : undefined;
 
 /** Passwords the Pulumi layer generates (RandomPassword `<owner>-<name>`, 32 letters and digits). */
 export type GeneratedSecret = "admin-password";
@@ -82,6 +101,8 @@ export interface ObjectPlan {
 export interface StackPlan {
     namespace: string;
     nodeNamespace: string;
+    /** The stack's `protect`: every resource but the smoke test's (and the generated password, which a rotation replaces). */
+    protect: boolean;
     wiring: Wiring;
     releases: ReleasePlan[];
     objects: ObjectPlan[];
@@ -89,6 +110,8 @@ export interface StackPlan {
     footprint: ReleaseFootprint[];
     /** Levels of the install: each waits for the ones before it. */
     levels: Step[][];
+    /** What this deployment records for the next one to compare against (stack output `deployedShape`). */
+    shape: DeployedShape;
     /** Plain stack outputs (the generated password and the smoke test's result are added by the Pulumi layer). */
     outputs: PlanOutputs;
     /** Said once at preview (pulumi.log.warn): a choice that works but is likely not what a user wants. */

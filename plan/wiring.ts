@@ -4,6 +4,7 @@ import { Settings } from "../config/settings";
 // cluster domain. Alloy, Grafana, Tempo's metrics generator and the stack outputs all read from here.
 
 export const releaseNames = {
+    crds: "prometheus-operator-crds",
     prometheus: "kube-prometheus-stack",
     loki: "loki",
     tempo: "tempo",

@@ -13,6 +13,7 @@ export const chartHomes: Record<string, { repo: string; oci: string }> = {
     "tempo-distributed": { repo: GRAFANA_COMMUNITY, oci: "oci://ghcr.io/grafana-community/helm-charts" },
     alloy: { repo: GRAFANA, oci: "" },
     "kube-prometheus-stack": { repo: PROMETHEUS_COMMUNITY, oci: "oci://ghcr.io/prometheus-community/charts" },
+    "prometheus-operator-crds": { repo: PROMETHEUS_COMMUNITY, oci: "oci://ghcr.io/prometheus-community/charts" },
 };
 
 /** Why the old home is wrong, where we know. */
@@ -38,7 +39,7 @@ export const chartVersionPinned: ResourceValidationPolicy = {
 export const chartRepository: ResourceValidationPolicy = {
     name: "helm-chart-repository",
     description: "Each chart comes from its current repository: Loki, Grafana and Tempo from grafana-community, Alloy from grafana, "
-        + "kube-prometheus-stack from prometheus-community.",
+        + "kube-prometheus-stack and prometheus-operator-crds from prometheus-community.",
     remediationSteps: "Set repositoryOpts.repo to the repository named in the message (or use the chart's OCI reference there).",
     severity: "high",
     validateResource: forReleases(Object.keys(chartHomes), (r, _args, report) => {

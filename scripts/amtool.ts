@@ -1,14 +1,12 @@
 // Runs amtool over the Alertmanager configuration the program writes for a stack file's `alerting` settings,
 // with stand-in credentials: `amtool check-config`, then the routing tree.
-// Usage: npx ts-node scripts/amtool.ts [stack, default prod] [work dir]
+// Usage: npx tsx scripts/amtool.ts [stack, default prod] [work dir]
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
-import { defaultVersions } from "../charts/table";
 import { AlertingSettings, ReceiverKind } from "../config/alerting";
-import { parseSettings, RawConfig } from "../config/settings";
+import { settingsFromStackFile } from "../config/stack-file";
 import { alertmanagerConfigKey, alertmanagerConfigYaml } from "../plan/alerting/alertmanager-config";
 
 export const AMTOOL_INSTALL = "apt-get update && apt-get install -y prometheus-alertmanager";
@@ -29,9 +27,7 @@ export function amtool(args: string[]): AmtoolResult {
 
 /** The alerting settings of Pulumi.<stack>.yaml, as the program parses them. */
 export function stackAlerting(stack: string): AlertingSettings {
-    const doc = parse(fs.readFileSync(path.resolve(__dirname, `../Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    const raw = Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^monitoring-stack:/, ""), v])) as RawConfig;
-    return parseSettings(raw, defaultVersions).alerting;
+    return settingsFromStackFile(path.resolve(__dirname, `../Pulumi.${stack}.yaml`)).alerting;
 }
 
 const standIn: Record<ReceiverKind, (name: string) => string> = {

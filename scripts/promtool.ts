@@ -1,5 +1,5 @@
 // Runs promtool over the generated alert rules: `check rules` on the rule files, then `test rules` with the
-// unit tests in tests/plan/promtool/. Usage: npx ts-node scripts/promtool.ts [work dir]
+// unit tests in tests/plan/promtool/. Usage: npx tsx scripts/promtool.ts [work dir]
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

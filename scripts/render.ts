@@ -65,6 +65,8 @@ export async function render(stack: string, outDir = path.join(root, "out"), ove
         `Install levels (each waits for the ones before): ${p.levels.map((l, i) => `${i + 1}. ${l.join(" + ")}`).join("  ")}`,
         "",
         `Pod Security: ${security.join("; ")}`,
+        // What a `pulumi up` records (stack output deployedShape) and a later one may not change without a runbook.
+        `Deployed shape (changes refused after install, see README Day 2): ${Object.entries(p.shape.keys).map(([k, v]) => `${k}=${v ?? "-"}`).join(" ")}`,
         "",
         table(rows),
         "",

@@ -12,6 +12,7 @@ export const referenceDir = process.env.CHART_REFERENCE_DIR ?? path.resolve(__di
  * commented out. Each entry names its evidence.
  */
 export const passThrough: Record<string, { path: string; why: string }[]> = {
+    "prometheus-operator-crds": [],
     "kube-prometheus-stack": [
         { path: "prometheus-node-exporter", why: "subchart values (prometheus-node-exporter chart), e.g. resources" },
         { path: "kube-state-metrics", why: "subchart values (kube-state-metrics chart), e.g. resources" },
@@ -37,6 +38,7 @@ export const passThrough: Record<string, { path: string; why: string }[]> = {
         { path: "ingress.ingressClassName", why: "commented in values.yaml; templates/ingress.yaml reads .Values.ingress.ingressClassName" },
         { path: "persistence.storageClassName", why: "commented in values.yaml; templates/pvc.yaml reads .Values.persistence.storageClassName" },
         { path: "persistence.annotations", why: "commented in values.yaml; templates/pvc.yaml reads .Values.persistence.annotations" },
+        { path: "podAnnotations", why: "commented in values.yaml (233); templates/deployment.yaml reads .Values.podAnnotations" },
         { path: "grafana.ini", why: "free-form ini sections" },
         { path: "datasources", why: "free-form provisioning files keyed by file name" },
         { path: "dashboardProviders", why: "free-form provisioning files keyed by file name" },

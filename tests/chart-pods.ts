@@ -219,6 +219,8 @@ function grafana(r: ReleasePlan, v: Values): ChartPod[] {
 }
 
 const models: Record<string, (r: ReleasePlan, v: Values) => ChartPod[]> = {
+    // Its templates are CustomResourceDefinitions only (charts/crds/templates/crd-*.yaml): no pod.
+    "prometheus-operator-crds": () => [],
     "kube-prometheus-stack": kubePrometheusStack, loki, tempo, "tempo-distributed": tempoDistributed, alloy, grafana,
 };
 

@@ -1,5 +1,6 @@
 // Runs the real program under Pulumi runtime mocks with a real stack file's configuration and records
 // every resource registration with its parent, dependencies, options and inputs.
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -37,10 +38,23 @@ export interface Recorded {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     protect: boolean;
+    /** The provider reference; empty for the default provider, which the stack's `kubernetes:` config configures. */
+    provider: string;
+    replaceOnChanges: string[];
     /** Inputs with secrets unwrapped. */
     inputs: Values;
     /** Inputs as sent to the engine: secrets are still wrapped in their signature objects. */
     wire: Record<string, unknown>;
+}
+
+/** How a run sees the world beyond the program. */
+export interface RunOptions {
+    /** The `deployedShape` output of the stack's last deployment (its StackReference to itself); none: a first install. */
+    deployed?: unknown;
+    /** Evaluate again instead of sharing a recorded run (two evaluations of the same configuration). */
+    fresh?: boolean;
+    /** Run as `pulumi preview` does. */
+    preview?: boolean;
 }
 
 export interface Run {
@@ -48,6 +62,8 @@ export interface Run {
     resources: Recorded[];
     /** What the program logged with pulumi.log.warn while it ran. */
     warnings: string[];
+    /** Stacks read through a StackReference. */
+    stackReferences: string[];
     outputs: Record<string, pulumi.Output<unknown> | unknown>;
     /** Resolves an output to its value and whether it is secret. */
     resolve(name: string): Promise<{ value: unknown; secret: boolean }>;
@@ -62,7 +78,8 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
     const merged: Record<string, unknown> = { ...(doc.config ?? {}) };
     for (const [k, v] of Object.entries(overrides)) {
-        const key = `${PROJECT}:${k}`;
+        // A key with a namespace (`kubernetes:enableSecretMutable`) is taken as is.
+        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
         if (v === undefined) delete merged[key];
         else merged[key] = v;
     }
@@ -100,7 +117,9 @@ export function valueOf<T>(o: pulumi.Input<T> | unknown): Promise<T> {
 /** Outputs a provider would compute: a RandomPassword's result, as long as asked. */
 function providerOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
     if (args.type === "random:index/randomPassword:RandomPassword") {
-        return { result: "Pw0".repeat(Math.ceil(args.inputs.length / 3)).slice(0, args.inputs.length) };
+        // Deterministic per resource and keepers: a rotation (new keepers) yields another password, as it would.
+        const seed = createHash("sha256").update(`${args.name}${JSON.stringify(args.inputs.keepers ?? {})}`).digest("hex");
+        return { result: `Pw${seed}${seed}`.slice(0, args.inputs.length) };
     }
     if (args.type === "kubernetes:batch/v1:Job") return { status: { succeeded: 1 } };
     return {};
@@ -115,25 +134,38 @@ const runs = new Map<string, Promise<Run>>();
  * Runs index.ts with the stack file's config (plus overrides; `undefined` removes a key), once per distinct
  * configuration: specs share the recorded run. `secrets` defaults to the test secrets.
  */
-export function runStack(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = testSecrets): Promise<Run> {
-    const key = JSON.stringify([stack, overrides, secrets]);
-    if (!runs.has(key)) runs.set(key, evaluate(stack, overrides, secrets));
+export function runStack(stack: string, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = testSecrets, options: RunOptions = {}): Promise<Run> {
+    if (options.fresh) return evaluate(stack, overrides, secrets, options);
+    // `undefined` removes a key: it must count in the cache key (JSON.stringify would drop it).
+    const key = JSON.stringify([stack, overrides, secrets, options.deployed ?? null, options.preview ?? false], (_k, v) => (v === undefined ? "(removed)" : v));
+    if (!runs.has(key)) runs.set(key, evaluate(stack, overrides, secrets, options));
     return runs.get(key)!;
 }
 
-async function evaluate(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string>): Promise<Run> {
+async function evaluate(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string>, options: RunOptions): Promise<Run> {
     const resources: Recorded[] = [];
+    const stackReferences: string[] = [];
     let inflight = 0;
     let failure: unknown;
 
     await pulumi.runtime.setMocks(
         {
-            newResource: args => ({ id: `${args.name}-id`, state: { ...args.inputs, ...providerOutputs(args) } }),
+            newResource: args => {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    // A stack's outputs as the engine returns them: none yet on a first install.
+                    stackReferences.push(args.inputs.name);
+                    const outputs = options.deployed === undefined ? {} : { deployedShape: options.deployed };
+                    return { id: args.inputs.name, state: { name: args.inputs.name, outputs, secretOutputNames: [] } };
+                }
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...providerOutputs(args) } };
+            },
             call: args => args.inputs,
         },
         PROJECT,
         stack,
-        false,
+        options.preview ?? false,
+        // A DIY backend's organization (Pulumi Cloud's would be the account or team).
+        "organization",
     );
     const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
     const register = monitor.registerResource.bind(monitor);
@@ -149,6 +181,8 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             protect: req.getProtect?.() ?? false,
+            provider: req.getProvider(),
+            replaceOnChanges: req.getReplaceonchangesList(),
             inputs: deserializeProperties(req.getObject()!),
             wire,
         };
@@ -174,8 +208,10 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     let outputs: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(entry)];
+        // index.ts exports an async program; its result is the stack's outputs.
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-runs the entry module under the mocks just set, after dropping it from require.cache
-        outputs = require(entry) as Record<string, unknown>;
+        const program = require(entry) as () => Promise<Record<string, unknown>>;
+        outputs = await program();
         await Promise.all(Object.values(outputs).map(valueOf));
         for (let idle = 0; idle < 3; ) {
             await new Promise(r => setTimeout(r, 5));
@@ -190,6 +226,7 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
         stack,
         resources,
         warnings,
+        stackReferences,
         outputs,
         async resolve(name: string) {
             const o = outputs[name];
@@ -208,10 +245,20 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     };
 }
 
+/**
+ * The URN the engine gives a resource: the types of all its ancestor components (the mock monitor names only the
+ * parent's), then its own, below the root stack.
+ */
+export function engineUrn(run: Run, r: Recorded): string {
+    const types: string[] = [];
+    for (let p = run.resources.find(x => x.urn === r.parent); p; p = run.resources.find(x => x.urn === p!.parent)) types.unshift(p.type);
+    return `urn:pulumi:${run.stack}::${PROJECT}::${[...types, r.type].join("$")}::${r.name}`;
+}
+
 /** Runs the program expecting it to fail; returns the error message. */
-export async function configError(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string> = testSecrets): Promise<string> {
+export async function configError(stack: string, overrides: Record<string, unknown>, secrets: Record<string, string> = testSecrets, options: RunOptions = {}): Promise<string> {
     try {
-        await runStack(stack, overrides, secrets);
+        await runStack(stack, overrides, secrets, options);
     } catch (e) {
         return e instanceof Error ? e.message : String(e);
     }

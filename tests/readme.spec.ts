@@ -6,7 +6,8 @@ import * as path from "path";
 import { alertRules, stackHealthInput } from "../plan/telemetry/alert-rules";
 import { defaultVersions } from "../charts/table";
 import { alertingSecretsKey, secretKeys, ssoSecretKey } from "../config";
-import { parseSettings } from "../config/settings";
+import { allSecretKeys, guardedKeys, parseSettings } from "../config/settings";
+import { runbooks } from "../plan/lifecycle";
 import { render } from "../scripts/render";
 import { root, runStack } from "./harness";
 import { allSettings, fullConfig } from "./config/settings-catalog";
@@ -68,6 +69,35 @@ describe("README", function () {
             const raw = stack === "prod" ? fullConfig() : {};
             const rules = alertRules(stackHealthInput(parseSettings(raw, defaultVersions))).groups.flatMap(g => g.rules);
             for (const r of rules) assert.match(readme, new RegExp(`^### ${r.alert}$`, "m"), `no section for ${r.alert}`);
+        }
+    });
+
+    it("says for every setting what changing it after install does: in place, rolls pods, or refused", () => {
+        const rows = section("Day 2").split("\n").filter(l => l.startsWith("| `"));
+        const effect = new Map<string, string>();
+        for (const row of rows) {
+            const cells = row.split("|").map(c => c.trim());
+            for (const m of cells[1].matchAll(/`([^`]+)`/g)) effect.set(m[1], cells[2]);
+        }
+        const all = allSettings();
+        // A row for a block (`loki.resources`) covers the settings inside it.
+        const block = (d: string) => all.get(d) === "object" || all.get(d) === "map";
+        const rowOf = (k: string) => [...effect.keys()].find(d => d === k || (block(d) && k.startsWith(`${d}.`)));
+        const real = [...[...all].filter(([, kind]) => kind !== "object" && kind !== "map").map(([k]) => k), ...allSecretKeys];
+        assert.deepEqual(real.filter(k => !rowOf(k)), [], "settings missing from the Day 2 table");
+        assert.deepEqual([...effect.keys()].filter(k => !real.includes(k) && !block(k)), [], "Day 2 rows that are not settings");
+        for (const [key, what] of effect) assert.match(what, /^(in place|rolls pods|refused)/, key);
+        for (const key of guardedKeys) assert.match(effect.get(key)!, /^refused/, `${key} is guarded`);
+        for (const [key, what] of effect) if (what.startsWith("refused")) assert.ok((guardedKeys as readonly string[]).includes(key), `${key} is refused but not guarded`);
+    });
+
+    it("has every runbook the guard names, under Day 2", () => {
+        for (const title of Object.values(runbooks)) {
+            assert.ok(title.startsWith("Day 2 › "), title);
+            assert.ok(section("Day 2").includes(`\n### ${title.slice("Day 2 › ".length)}\n`), `no section for ${title}`);
+        }
+        for (const heading of ["Settings after install", "Rotating credentials", "Moving the CRDs into their own release", "Teardown"]) {
+            assert.ok(section("Day 2").includes(`\n### ${heading}\n`), heading);
         }
     });
 

@@ -195,7 +195,7 @@ export function alertmanagerSecret(s: Settings): ObjectPlan[] {
     const setting = (receiver: string) => `${alertingSecretsKey}.${receiver}`;
     const placeholders = Object.fromEntries(s.alerting.receivers.map(r => [r.name, secretToken(setting(r.name))]));
     return [{
-        owner: "stack", group: ALERTMANAGER_CONFIG, waitsFor: [], protect: false, resource: "alertmanager-config",
+        owner: "stack", group: ALERTMANAGER_CONFIG, waitsFor: [], protect: s.protect, resource: "alertmanager-config",
         apiVersion: "v1", kind: "Secret",
         metadata: { name: alertmanagerSecretName, annotations: alertingSummary(s.alerting) },
         body: {

@@ -3,6 +3,7 @@ import { dashboardSidecar, grafanaDashboards } from "../telemetry/dashboards";
 import { grafanaAlertingProvisioning } from "../alerting/grafana-alerting";
 import { datasources } from "../telemetry/datasources";
 import { aux, k8sResources } from "../sizes";
+import { checksumOf } from "../types";
 import { grafanaContainerSecurity } from "../security";
 import { secretNames, Wiring } from "../wiring";
 
@@ -44,6 +45,35 @@ export function ssoIni(sso: SsoSettings) {
 
 const tmpDir = { name: "tmp", mountPath: "/tmp" };
 
+/**
+ * Grafana applies GF_SECURITY_ADMIN_PASSWORD only when it creates its database. This init container writes the
+ * admin Secret's password into an existing database before Grafana starts, so that a rotated password (and a
+ * kept volume) logs in; the Secret's checksum on the pod restarts Grafana when the Secret changes.
+ */
+export function adminPasswordSync(adminSecretName: string) {
+    const script = [
+        "set -eu",
+        'if [ -f /var/lib/grafana/grafana.db ]; then',
+        '  printf %s "$GF_SECURITY_ADMIN_PASSWORD" | grafana cli --homepath /usr/share/grafana --config /etc/grafana/grafana.ini admin reset-admin-password --password-from-stdin',
+        "else",
+        '  echo "no database yet: Grafana creates the admin user from its environment"',
+        "fi",
+    ].join("\n");
+    return {
+        name: "admin-password-sync",
+        // The chart's own image (tpl: the chart renders extraInitContainers through tpl).
+        image: '{{ .Values.global.imageRegistry | default .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}',
+        command: ["sh", "-c", script],
+        env: [{ name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: adminSecretName, key: adminSecretKeys.password } } }],
+        volumeMounts: [
+            { name: "config", mountPath: "/etc/grafana/grafana.ini", subPath: "grafana.ini" },
+            { name: "storage", mountPath: "/var/lib/grafana" },
+        ],
+        resources: aux("10m", "64Mi", "256Mi"),
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } },
+    };
+}
+
 export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
     const g = s.grafana;
     const ingress = g.ingress;
@@ -52,6 +82,10 @@ export function grafanaValues(s: Settings, w: Wiring, adminSecretName: string) {
         replicas: 1,
         // The password lives in a Secret the program creates; never in values.
         admin: { existingSecret: adminSecretName, userKey: adminSecretKeys.user, passwordKey: adminSecretKeys.password },
+        // A new admin password (rotation) or user restarts Grafana, and the init container applies the password.
+        // A changed admin or single sign-on Secret restarts Grafana, which reads both only when it starts.
+        podAnnotations: { "checksum/admin": checksumOf(adminSecretName), ...(g.sso ? { "checksum/sso": checksumOf(secretNames.grafanaSso) } : {}) },
+        extraInitContainers: [adminPasswordSync(adminSecretName)],
         resources: k8sResources(g.resources),
         serviceMonitor: { enabled: s.prometheus.mode === "managed" },
         // A ReadWriteOnce volume cannot attach to a second pod on another node during a rolling update.

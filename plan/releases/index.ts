@@ -4,6 +4,7 @@ import { imageValues, mergeValues } from "../images";
 import { ComponentKey, ReleasePlan, Step, Values } from "../types";
 import { releaseNames, secretNames, Wiring } from "../wiring";
 import { alloyNodeValues, alloyValues } from "./alloy";
+import { crdsValues } from "./crds";
 import { grafanaValues } from "./grafana";
 import { lokiValues } from "./loki";
 import { ALERTMANAGER_CONFIG, ownsAlertmanager } from "../alerting/alertmanager-config";
@@ -15,35 +16,45 @@ export const OBJECT_STORAGE: Step = "object-storage";
 /** The node agents' namespace (node-exporter, the Alloy DaemonSet). */
 export const NODE_NAMESPACE: Step = "node-namespace";
 
+/** Helm revisions kept per release: the Helm CLI's default, enough for `helm rollback`. */
+export const MAX_HISTORY = 10;
+
 function release(s: Settings, component: ComponentKey, name: string, chart: ChartKey, values: Values, waitsFor: Step[], stateful: boolean, namespace = s.namespace): ReleasePlan {
     const spec = charts[chart];
     return {
         component, name, chart, namespace, chartName: spec.chart, repo: spec.repo, version: s.charts[chart], timeout: spec.timeout,
         values: mergeValues(values, imageValues(chart, s.images)), waitsFor,
-        stateful, protect: stateful && s.protect, deleteBeforeReplace: true,
+        stateful, protect: s.protect, deleteBeforeReplace: true, maxHistory: MAX_HISTORY,
     };
 }
 
 /**
- * Every Helm release, in dependency order: kube-prometheus-stack first (its CRDs); Loki and Tempo side by side;
- * Alloy (receiver and node agent) and Grafana once the backends they talk to are ready. kube-prometheus-stack
- * puts node-exporter into the node namespace, where the Alloy node agent is installed.
+ * Every Helm release, in dependency order: the operator's CRDs first (with a managed Prometheus); then
+ * kube-prometheus-stack, Loki, Tempo, Alloy (receiver and node agent) and Grafana side by side. None of them needs another to be ready:
+ * the CRDs are what their ServiceMonitors and PrometheusRules need; Alloy buffers and retries until its
+ * backends answer; Grafana only needs their URLs. The operator's admission webhook ignores failures
+ * (prometheus.ts), so a PrometheusRule written before the operator is ready is admitted.
+ * kube-prometheus-stack puts node-exporter into the node namespace, where the Alloy node agent is installed.
  */
 export function releases(s: Settings, w: Wiring): ReleasePlan[] {
     const managed = s.prometheus.mode === "managed";
-    const prometheus = managed ? [releaseNames.prometheus] : [];
-    const backendWaits = [...prometheus, ...(s.objectStorage ? [OBJECT_STORAGE] : [])];
-    const frontWaits = [...prometheus, releaseNames.loki, releaseNames.tempo];
+    const crds = managed ? [releaseNames.crds] : [];
+    const backendWaits = [...crds, ...(s.objectStorage ? [OBJECT_STORAGE] : [])];
     const distributed = s.tempo.mode === "distributed";
     return [
-        ...(managed ? [release(s, "prometheus", releaseNames.prometheus, "kube-prometheus-stack", prometheusValues(s), [NODE_NAMESPACE, ...(ownsAlertmanager(s) ? [ALERTMANAGER_CONFIG] : [])], true)] : []),
+        ...(managed
+            ? [
+                release(s, "crds", releaseNames.crds, "prometheus-operator-crds", crdsValues(), [], false),
+                release(s, "prometheus", releaseNames.prometheus, "kube-prometheus-stack", prometheusValues(s),
+                    [...crds, NODE_NAMESPACE, ...(ownsAlertmanager(s) ? [ALERTMANAGER_CONFIG] : [])], true),
+            ]
+            : []),
         release(s, "loki", releaseNames.loki, "loki", lokiValues(s), backendWaits, true),
         distributed
             ? release(s, "tempo", releaseNames.tempo, "tempo-distributed", tempoDistributedValues(s, w), backendWaits, true)
             : release(s, "tempo", releaseNames.tempo, "tempo", tempoMonolithicValues(s, w), backendWaits, true),
-        release(s, "alloy", releaseNames.alloy, "alloy", alloyValues(s, w), frontWaits, false),
-        // It writes to Prometheus and Loki only: traces go through the receiving Alloy.
-        release(s, "alloy-node", releaseNames.alloyNode, "alloy", alloyNodeValues(s, w), [NODE_NAMESPACE, ...prometheus, releaseNames.loki], false, s.nodeNamespace),
-        release(s, "grafana", releaseNames.grafana, "grafana", grafanaValues(s, w, secretNames.grafanaAdmin), frontWaits, true),
+        release(s, "alloy", releaseNames.alloy, "alloy", alloyValues(s, w), crds, false),
+        release(s, "alloy-node", releaseNames.alloyNode, "alloy", alloyNodeValues(s, w), [NODE_NAMESPACE, ...crds], false, s.nodeNamespace),
+        release(s, "grafana", releaseNames.grafana, "grafana", grafanaValues(s, w, secretNames.grafanaAdmin), crds, true),
     ];
 }

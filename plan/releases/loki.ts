@@ -1,5 +1,6 @@
 import { Settings } from "../../config/settings";
 import { aux, hardAntiAffinity, k8sResources } from "../sizes";
+import { objectStorageChecksum } from "../types";
 import { secretNames } from "../wiring";
 
 /** Credentials reach Loki as environment variables from the object-storage Secret; the config refers to them. */
@@ -97,7 +98,10 @@ export function lokiValues(s: Settings) {
         },
         // The chart already runs Loki with -config.expand-env=true; the config refers to these variables.
         // defaults.extraEnvFrom reaches the Loki containers only (global.extraEnvFrom would reach memcached too).
-        defaults: scalable ? { extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }] } : {},
+        // The pods read the Secret once, at start: its checksum rolls them when the credentials change.
+        defaults: scalable
+            ? { extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }], podAnnotations: objectStorageChecksum }
+            : {},
         singleBinary: {
             replicas: l.replicas.singleBinary,
             resources,

@@ -12,6 +12,9 @@ const openSelectors = {
     scrapeConfigSelectorNilUsesHelmValues: false,
 };
 
+/** The operator's admission webhooks (PrometheusRule, AlertmanagerConfig) never fail a write they cannot check. */
+export const ADMISSION_FAILURE_POLICY = "Ignore";
+
 /** kube-prometheus-stack values: Prometheus, Alertmanager, operator, node-exporter, kube-state-metrics. */
 export function prometheusValues(s: Settings) {
     const p = s.prometheus;
@@ -19,6 +22,9 @@ export function prometheusValues(s: Settings) {
     return {
         // The chart truncates its fullname to 26 characters; fixing it keeps the Service name in wiring.ts true.
         fullnameOverride: releaseNames.prometheus,
+        // The CRDs are the prometheus-operator-crds release (their own, so that upgrades reach them); this also
+        // turns off the chart's CRD upgrade Job, which lives in the same subchart.
+        crds: { enabled: false },
         // Our own Grafana release reads the dashboards through its sidecar.
         grafana: { enabled: false, forceDeployDashboards: true },
         // K3s and managed clusters do not expose these control-plane endpoints: scraping them only raises false alerts.
@@ -57,7 +63,13 @@ export function prometheusValues(s: Settings) {
             resources: aux("50m", "96Mi", "256Mi"),
             // Liveness and readiness probes on the config-reloader sidecars of Prometheus and Alertmanager.
             prometheusConfigReloader: { enableProbe: true, resources: aux("10m", "32Mi", "64Mi") },
-            admissionWebhooks: { patch: { resources: aux("10m", "32Mi", "64Mi") } },
+            admissionWebhooks: {
+                // Loki, Tempo and the stack's own rules write PrometheusRules while the operator (which serves this
+                // webhook) may not be ready yet: Ignore admits them unvalidated instead of failing those installs.
+                // 88.5.3 renders Ignore from its empty default; pinned so that a chart default cannot change it.
+                failurePolicy: ADMISSION_FAILURE_POLICY,
+                patch: { resources: aux("10m", "32Mi", "64Mi") },
+            },
         },
         // Host network, PID namespace and read-only host paths are what node-exporter needs; nothing else.
         "prometheus-node-exporter": {

@@ -1,6 +1,7 @@
 import { Settings } from "../../config/settings";
 import { aux, hardAntiAffinity, k8sResources } from "../sizes";
 import { lockedDownContainer, runtimeDefaultSeccomp } from "../security";
+import { objectStorageChecksum } from "../types";
 import { ports, releaseNames, secretNames, Wiring } from "../wiring";
 
 const generatorProcessors = ["service-graphs", "span-metrics"] as const;
@@ -94,6 +95,8 @@ export function tempoDistributedValues(s: Settings, w: Wiring) {
         defaults: {
             extraArgs: ["-config.expand-env=true"],
             extraEnvFrom: [{ secretRef: { name: secretNames.objectStorage } }],
+            // Read once, at start: the Secret's checksum rolls the pods when the credentials change.
+            podAnnotations: objectStorageChecksum,
         },
         ingester: {
             ...component("ingester", t.replicas.ingester),

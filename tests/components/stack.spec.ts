@@ -3,10 +3,14 @@ import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../
 import { Values } from "../../charts/values";
 import { AlertRule, RuleGroup } from "../../plan/telemetry/alert-rules";
 import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
-import { alertingTestCredentials, configError, plaintextContains, Recorded, Run, runStack, secretContains, testSecrets } from "../harness";
+import { settingsFromStackFile } from "../../config/stack-file";
+import { plan } from "../../plan";
+import { alertingTestCredentials, configError, plaintextContains, Recorded, root, Run, runStack, secretContains, stackConfig, testSecrets } from "../harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const component = (name: string) => `monitoring-stack:index:${name}`;
+
+const planOf = (stack: string) => plan(settingsFromStackFile(`${root}/Pulumi.${stack}.yaml`));
 
 /** The URNs a resource waits for. */
 const waitsFor = (run: Run, r: Recorded) => r.dependencies.map(urn => run.resources.find(x => x.urn === urn)?.name);
@@ -26,6 +30,7 @@ describe("the program under mocks", function () {
             it("installs each chart from its table entry with a fixed release name in its namespace", () => {
                 const tempoChart = stack === "dev" ? "tempo" : "tempo-distributed";
                 const expected: [string, keyof typeof charts, string][] = [
+                    ["prometheus-operator-crds", "prometheus-operator-crds", PROMETHEUS_COMMUNITY],
                     ["kube-prometheus-stack", "kube-prometheus-stack", PROMETHEUS_COMMUNITY],
                     ["loki", "loki", GRAFANA_COMMUNITY],
                     ["tempo", tempoChart as keyof typeof charts, GRAFANA_COMMUNITY],
@@ -45,12 +50,13 @@ describe("the program under mocks", function () {
                     assert.equal(r.inputs.cleanupOnFail, true);
                     assert.equal(r.inputs.timeout, charts[chart].timeout);
                     assert.equal(r.deleteBeforeReplace, true, `${name} must delete before replace`);
+                    assert.equal(r.inputs.maxHistory, 10, `${name} keeps ten revisions`);
                 }
             });
 
             it("parents every release in its own component with a monitoring-stack type token", () => {
                 const owners: Record<string, string> = {
-                    "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", "alloy-node": "AlloyNode", grafana: "Grafana",
+                    "prometheus-operator-crds": "PrometheusOperatorCrds", "kube-prometheus-stack": "Prometheus", loki: "Loki", tempo: "Tempo", alloy: "Alloy", "alloy-node": "AlloyNode", grafana: "Grafana",
                 };
                 for (const [release, type] of Object.entries(owners)) {
                     const parent = run().resources.find(r => r.urn === run().release(release).parent)!;
@@ -60,20 +66,47 @@ describe("the program under mocks", function () {
                 }
             });
 
-            it("orders the components by their real dependencies, with no edge between Loki and Tempo", () => {
+            it("orders the components by their real dependencies: the CRDs first, then every other release side by side", () => {
                 const deps = (type: string) => waitsFor(run(), run().byType(component(type))[0]).sort();
-                // node-exporter goes to the node namespace: kube-prometheus-stack waits for it (and its quota).
-                assert.deepEqual(deps("Prometheus"), ["monitoring-alertmanager-config", "monitoring-node-quota"]);
-                const backendDeps = ["kube-prometheus-stack", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
+                assert.deepEqual(deps("PrometheusOperatorCrds"), []);
+                // node-exporter goes to the node namespace: kube-prometheus-stack waits for it (and its quota), and for its Alertmanager configuration.
+                assert.deepEqual(deps("Prometheus"), ["monitoring-alertmanager-config", "monitoring-node-quota", "prometheus-operator-crds"]);
+                const backendDeps = ["prometheus-operator-crds", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
                 assert.deepEqual(deps("Loki"), backendDeps);
                 assert.deepEqual(deps("Tempo"), backendDeps);
-                assert.deepEqual(deps("Alloy"), ["kube-prometheus-stack", "loki", "tempo"]);
-                assert.deepEqual(deps("Grafana"), ["kube-prometheus-stack", "loki", "tempo"]);
-                assert.deepEqual(deps("AlloyNode"), ["kube-prometheus-stack", "loki", "monitoring-node-quota"]);
-                for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack"]) {
+                assert.deepEqual(deps("Alloy"), ["prometheus-operator-crds"]);
+                assert.deepEqual(deps("Grafana"), ["prometheus-operator-crds"]);
+                assert.deepEqual(deps("AlloyNode"), ["monitoring-node-quota", "prometheus-operator-crds"]);
+                for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack", "prometheus-operator-crds"]) {
                     assert.ok(waitsFor(run(), run().release(r)).includes("monitoring-namespace"), `${r} waits for the namespace`);
                 }
                 assert.ok(waitsFor(run(), run().release("alloy-node")).includes("monitoring-node-namespace"), "alloy-node waits for the node namespace");
+            });
+
+            it("has two levels of Helm waits on the critical path, the CRD release first", () => {
+                // A release's level: one more than the deepest release it (or its component) waits for.
+                const releases = run().byType(RELEASE);
+                const level = (r: Recorded): number => {
+                    const parent = run().resources.find(x => x.urn === r.parent)!;
+                    const upstream = [...r.dependencies, ...parent.dependencies].map(urn => releases.find(x => x.urn === urn)).filter((x): x is Recorded => !!x);
+                    return 1 + Math.max(0, ...upstream.map(level));
+                };
+                const levels = Object.fromEntries(releases.map(r => [r.inputs.name, level(r)]));
+                assert.deepEqual(levels, {
+                    "prometheus-operator-crds": 1, "kube-prometheus-stack": 2, loki: 2, tempo: 2, alloy: 2, "alloy-node": 2, grafana: 2,
+                });
+                const plan = planOf(stack);
+                assert.deepEqual(plan.levels, [["namespace", "node-namespace"], ["prometheus-operator-crds"], ["kube-prometheus-stack", "loki", "tempo", "alloy", "alloy-node", "grafana"], ["smoke-test"]]);
+            });
+
+            it("installs the operator's CRDs as their own release, kept on uninstall, and turns off kube-prometheus-stack's", () => {
+                assert.deepEqual(values("prometheus-operator-crds"), { crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+                assert.deepEqual(values("kube-prometheus-stack").crds, { enabled: false });
+                assert.equal(run().release("prometheus-operator-crds").inputs.version, "31.0.1");
+            });
+
+            it("pins the operator's admission webhooks to Ignore, so that rules written before the operator is ready are admitted", () => {
+                assert.equal(values("kube-prometheus-stack").prometheusOperator.admissionWebhooks.failurePolicy, "Ignore");
             });
 
             it("opens Prometheus to the other releases and receives remote write with exemplars", () => {
@@ -191,7 +224,7 @@ describe("the program under mocks", function () {
                     assert.equal(out.value, value, name);
                     assert.equal(out.secret, false, `${name} is not secret`);
                 }
-                assert.deepEqual(Object.keys(run().outputs).sort(), [...Object.keys(expected), "grafanaAdminPassword", "otelEnv", "smokeTest"].sort());
+                assert.deepEqual(Object.keys(run().outputs).sort(), [...Object.keys(expected), "grafanaAdminPassword", "otelEnv", "smokeTest", "deployedShape"].sort());
                 const env = (await run().resolve("otelEnv")).value as Record<string, string>;
                 assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, expected.alloyOtlpHttp);
                 assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, "http/protobuf");
@@ -281,7 +314,7 @@ describe("the program under mocks", function () {
                 assert.ok(rule.inputs.spec.groups.flatMap((g: RuleGroup) => g.rules).some((r: AlertRule) => r.alert === "LokiIngestionStopped"));
                 const owner = run.resources.find(r => r.urn === rule.parent)!;
                 assert.equal(owner.type, component("SelfMonitoring"));
-                assert.ok(waitsFor(run, owner).includes("kube-prometheus-stack"));
+                assert.deepEqual(waitsFor(run, owner), ["prometheus-operator-crds"]);
                 const dashboard = run.byType("kubernetes:core/v1:ConfigMap").find(r => r.inputs.metadata.name === "monitoring-stack-health")!;
                 assert.equal(dashboard.inputs.metadata.labels.grafana_dashboard, "1");
                 assert.equal(JSON.parse(dashboard.inputs.data["monitoring-stack-health.json"]).uid, "monitoring-stack-health");
@@ -323,14 +356,22 @@ describe("the program under mocks", function () {
             assert.equal(hard(runs.prod, "monitoring-stack-node")["requests.cpu"], "1035m");
         });
 
-        it("protects the namespace and the stateful releases in prod only", () => {
-            const protectedNames = (run: Run) => run.resources.filter(r => r.protect).map(r => r.name).sort();
-            assert.deepEqual(protectedNames(runs.dev), []);
-            const prod = protectedNames(runs.prod);
-            for (const name of ["monitoring-namespace", "kube-prometheus-stack", "loki", "tempo", "grafana"]) assert.ok(prod.includes(name), name);
-            assert.equal(prod.includes("alloy"), false, "Alloy holds no data");
-            assert.equal(prod.includes("alloy-node"), false, "the node agent holds no data");
-            assert.equal(prod.includes("monitoring-node-namespace"), false, "the node namespace holds no data");
+        it("protects every resource in prod but the smoke test's and the rotatable password, so that a destroy refuses before it deletes anything; nothing in dev", () => {
+            assert.deepEqual(runs.dev.resources.filter(r => r.protect).map(r => r.name), []);
+            const smokeTest = runs.prod.resources.find(r => r.type === component("SmokeTest"))!;
+            const unprotected = runs.prod.resources.filter(r => !r.protect).map(r => `${r.type} ${r.name}`).sort();
+            assert.deepEqual(unprotected, [
+                "kubernetes:batch/v1:Job monitoring-smoke-test",
+                "kubernetes:core/v1:ConfigMap monitoring-smoke-test-script",
+                "monitoring-stack:index:SmokeTest monitoring-smoke-test",
+                "random:index/randomPassword:RandomPassword monitoring-grafana-admin-password",
+            ]);
+            assert.equal(runs.prod.resources.filter(r => r.parent === smokeTest.urn).length, 2);
+            // The password is only ever deleted after the protected Secret that holds it, which depends on it.
+            const secret = runs.prod.byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "grafana-admin")!;
+            const password = runs.prod.byType("random:index/randomPassword:RandomPassword").find(r => r.name === "monitoring-grafana-admin-password")!;
+            assert.ok(secret.protect);
+            assert.ok(secret.dependencies.includes(password.urn), "the admin Secret depends on the password");
         });
 
         it("keeps volumes when releases are uninstalled", () => {
@@ -383,10 +424,39 @@ describe("the program under mocks", function () {
     });
 });
 
+describe("the Kubernetes provider's settings", () => {
+    it("updates every Secret and ConfigMap the program owns in place: default provider, both stack files mutable", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const run = await runStack(stack);
+            const owned = [...run.byType("kubernetes:core/v1:Secret"), ...run.byType("kubernetes:core/v1:ConfigMap")];
+            assert.ok(owned.length >= (stack === "prod" ? 4 : 3), `${stack}: ${owned.map(r => r.name)}`);
+            for (const r of owned) {
+                assert.equal(r.provider, "", `${stack}: ${r.name} uses the default provider, which reads the kubernetes: config`);
+                assert.deepEqual(r.replaceOnChanges, [], `${stack}: ${r.name} does not opt back into replacement`);
+            }
+            const config = stackConfig(stack);
+            assert.equal(config["kubernetes:enableSecretMutable"], "true", stack);
+            assert.equal(config["kubernetes:enableConfigMapMutable"], "true", stack);
+        }
+    });
+
+    it("refuses a stack that does not set them, naming the command", async () => {
+        const message = await configError("dev", { "kubernetes:enableSecretMutable": undefined });
+        assert.match(message, /^kubernetes:enableSecretMutable must be true in the stack configuration \(`pulumi config set kubernetes:enableSecretMutable true`\)/);
+        const both = await configError("dev", { "kubernetes:enableSecretMutable": undefined, "kubernetes:enableConfigMapMutable": false });
+        assert.match(both, /^kubernetes:enableSecretMutable and kubernetes:enableConfigMapMutable must be true/);
+    });
+});
+
 describe("configuration errors stop the program", () => {
     it("names the key, the value and what is expected", async () => {
         const message = await configError("dev", { loki: { mode: "SingleBinary", retention: "31 days" } });
         assert.match(message, /loki\.retention must be a duration like "744h", got "31 days"/);
+    });
+
+    it("refuses an unknown top-level setting of the stack configuration instead of ignoring it", async () => {
+        const message = await configError("dev", { lokki: { retention: "1h" } });
+        assert.match(message, /lokki is not a known setting \(did you mean "loki"\?\)/);
     });
 
     it("asks for the object-storage secrets when prod lacks them", async () => {

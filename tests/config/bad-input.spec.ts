@@ -36,6 +36,7 @@ const badValues: Record<Kind, [string, unknown, RegExp][]> = {
     object: [["a string", "x", /must be an object/], ["a list", [1], /must be an object/]],
     map: [["a string", "x", /must be an object/], ["a list", [1], /must be an object/]],
     names: [["a number", 42, /must be a receiver name/], ["an empty list", [], /must be a receiver name/], ["an undeclared name", "nobody", /"nobody" is not a receiver; known: /]],
+    choices: [["a string", "loki.mode", /must be a list of/], ["an unknown entry", ["loki.size"], /may only list .*, got "loki\.size"/]],
     list: [["a string", "x", /must be a list of/], ["a list of numbers", [1], /must be a list of/], ["a list with an empty string", [""], /must be a list of/]],
 };
 

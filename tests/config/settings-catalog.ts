@@ -32,7 +32,9 @@ export const optionalBlocks = {
 /** The prod stack file plus every optional block, so that every setting is read. */
 export function fullConfig(): Values {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    const config: Values = { ...Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v])), ...structuredClone(optionalBlocks) };
+    // The project's keys only: `kubernetes:` configures the provider.
+    const project = Object.entries(doc.config).filter(([k]) => k.startsWith(`${PROJECT}:`)).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]);
+    const config: Values = { ...Object.fromEntries(project), ...structuredClone(optionalBlocks) };
     config.grafana = { ...config.grafana, sso: structuredClone(fullSso) };
     return config;
 }

@@ -71,6 +71,8 @@ describe("settings", () => {
         ["a floating chart version", { charts: { grafana: "^12.0.0" } }, 'charts.grafana must be an exact chart version like "1.2.3", got "^12.0.0"'],
         ["an unknown chart", { charts: { mimir: "1.0.0" } }, "charts.mimir is not a known setting"],
         ["a typo in a key", { loki: { retension: "744h" } }, 'loki.retension is not a known setting (did you mean "loki.retention"?)'],
+        ["a typo in a top-level key", { lokki: { retention: "1h" } }, 'lokki is not a known setting (did you mean "loki"?)'],
+        ["an unknown top-level key", { colour: "blue" }, "colour is not a known setting; known keys: namespace, nodeNamespace, protect"],
         ["a bad memory quantity", { grafana: { resources: { limits: { memory: "1 GB" } } } }, 'grafana.resources.limits.memory must be a memory quantity like "512Mi" or "2Gi", got "1 GB"'],
         ["requests above limits", { alloy: { resources: { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } } } }, "alloy.resources.requests.memory (2Gi) must not exceed alloy.resources.limits.memory (1Gi)"],
         ["SimpleScalable without object storage", { loki: { mode: "SimpleScalable" } }, 'loki.mode "SimpleScalable" needs object storage'],

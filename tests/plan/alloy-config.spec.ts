@@ -326,7 +326,7 @@ function checkAll(text: string, input: AlloyConfigInput): void {
 /** The settings a stack file gives, parsed the way the program parses them. */
 function stackSettings(stack: string): Settings {
     const raw = Object.fromEntries(
-        Object.entries(stackConfig(stack)).map(([k, v]) => {
+        Object.entries(stackConfig(stack)).filter(([k]) => k.startsWith(`${PROJECT}:`)).map(([k, v]) => {
             let value: unknown = v;
             try { value = JSON.parse(v); } catch { /* a plain string */ }
             return [k.slice(PROJECT.length + 1), value];

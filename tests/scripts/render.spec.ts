@@ -19,14 +19,19 @@ describe("offline render", function () {
             await render(stack, a);
             const summary = await render(stack, b);
             const first = files(path.join(a, stack));
-            assert.deepEqual(Object.keys(first), ["alloy-node.values.yaml", "alloy.values.yaml", "grafana.values.yaml", "kube-prometheus-stack.values.yaml", "loki.values.yaml", "tempo.values.yaml"]);
+            assert.deepEqual(Object.keys(first), [
+                "alloy-node.values.yaml", "alloy.values.yaml", "grafana.values.yaml", "kube-prometheus-stack.values.yaml", "loki.values.yaml",
+                "prometheus-operator-crds.values.yaml", "tempo.values.yaml",
+            ]);
             assert.deepEqual(files(path.join(b, stack)), first);
             assert.equal(summary, await render(stack, b));
             const loki = parse(first["loki.values.yaml"]);
             assert.equal(loki.loki.limits_config.retention_period, stack === "dev" ? "168h" : "744h");
             assert.ok(!Object.values(first).some(text => text.includes("offline-render")), "no credential stand-in in values");
             assert.match(summary, /^total\s+.*$/m);
-            assert.match(summary, /^loki\s+loki@18\.11\.0\s+https:\/\/grafana-community\.github\.io\/helm-charts\s+kube-prometheus-stack/m);
+            assert.match(summary, new RegExp(`^Deployed shape \\(changes refused after install, see README Day 2\\): namespace=monitoring-stack nodeNamespace=monitoring-stack-node cluster\\.storageClass=${stack === "dev" ? "local-path" : "longhorn"} `, "m"));
+            assert.match(summary, /^Install levels \(each waits for the ones before\): 1\. namespace \+ node-namespace  2\. prometheus-operator-crds  3\. kube-prometheus-stack \+ loki \+ tempo \+ alloy \+ alloy-node \+ grafana  4\. smoke-test$/m);
+            assert.match(summary, /^loki\s+loki@18\.11\.0\s+https:\/\/grafana-community\.github\.io\/helm-charts\s+(object-storage, )?prometheus-operator-crds/m);
             assert.match(summary, /^prometheusRemoteWriteUrl\s+http:\/\/kube-prometheus-stack-prometheus\.monitoring-stack\.svc\.cluster\.local:9090\/api\/v1\/write$/m);
             assert.match(summary, /^grafanaAdminPassword\s+\[secret\]$/m);
             assert.match(summary, /^alloy-node\s+alloy@1\.11\.1\s.*\smonitoring-stack-node$/m);
