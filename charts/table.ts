@@ -5,10 +5,14 @@
 export const GRAFANA_COMMUNITY = "https://grafana-community.github.io/helm-charts";
 export const GRAFANA = "https://grafana.github.io/helm-charts";
 export const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
+const GRAFANA_COMMUNITY_OCI = "oci://ghcr.io/grafana-community/helm-charts";
+const PROMETHEUS_COMMUNITY_OCI = "oci://ghcr.io/prometheus-community/charts";
 
 export interface ChartSpec {
     chart: string;
     repo: string;
+    /** The same chart published as an OCI artifact (chart "oci://<path>/<chart>"), where there is one. */
+    oci?: string;
     version: string;
     /** Seconds Helm waits for the release to become ready before `atomic` rolls it back. */
     timeout: number;
@@ -17,14 +21,14 @@ export interface ChartSpec {
 export const charts = {
     // The operator's CRDs as templates of their own release, so that `helm upgrade` upgrades them (Helm never
     // touches a chart's crds/ folder after the first install). Paired with kube-prometheus-stack below.
-    "prometheus-operator-crds": { chart: "prometheus-operator-crds", repo: PROMETHEUS_COMMUNITY, version: "31.0.1", timeout: 300 },
-    "kube-prometheus-stack": { chart: "kube-prometheus-stack", repo: PROMETHEUS_COMMUNITY, version: "88.5.3", timeout: 900 },
-    loki: { chart: "loki", repo: GRAFANA_COMMUNITY, version: "18.11.0", timeout: 900 },
-    tempo: { chart: "tempo", repo: GRAFANA_COMMUNITY, version: "2.2.4", timeout: 600 },
+    "prometheus-operator-crds": { chart: "prometheus-operator-crds", repo: PROMETHEUS_COMMUNITY, oci: PROMETHEUS_COMMUNITY_OCI, version: "31.0.1", timeout: 300 },
+    "kube-prometheus-stack": { chart: "kube-prometheus-stack", repo: PROMETHEUS_COMMUNITY, oci: PROMETHEUS_COMMUNITY_OCI, version: "88.5.3", timeout: 900 },
+    loki: { chart: "loki", repo: GRAFANA_COMMUNITY, oci: GRAFANA_COMMUNITY_OCI, version: "18.11.0", timeout: 900 },
+    tempo: { chart: "tempo", repo: GRAFANA_COMMUNITY, oci: GRAFANA_COMMUNITY_OCI, version: "2.2.4", timeout: 600 },
     // 2.26.2 is the last line without Kafka: 3.x needs a Kafka broker.
-    "tempo-distributed": { chart: "tempo-distributed", repo: GRAFANA_COMMUNITY, version: "2.26.2", timeout: 900 },
+    "tempo-distributed": { chart: "tempo-distributed", repo: GRAFANA_COMMUNITY, oci: GRAFANA_COMMUNITY_OCI, version: "2.26.2", timeout: 900 },
     alloy: { chart: "alloy", repo: GRAFANA, version: "1.11.1", timeout: 600 },
-    grafana: { chart: "grafana", repo: GRAFANA_COMMUNITY, version: "12.11.1", timeout: 600 },
+    grafana: { chart: "grafana", repo: GRAFANA_COMMUNITY, oci: GRAFANA_COMMUNITY_OCI, version: "12.11.1", timeout: 600 },
 } satisfies Record<string, ChartSpec>;
 
 export type ChartKey = keyof typeof charts;

@@ -1,20 +1,11 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { charts, GRAFANA } from "../charts/table";
 import { forReleases, label } from "./release";
 
-const GRAFANA_COMMUNITY = "https://grafana-community.github.io/helm-charts";
-const GRAFANA = "https://grafana.github.io/helm-charts";
-const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
-
-/** Where each chart is published now; the OCI form is given as chart "oci://<registry path>/<chart>". */
-export const chartHomes: Record<string, { repo: string; oci: string }> = {
-    loki: { repo: GRAFANA_COMMUNITY, oci: "oci://ghcr.io/grafana-community/helm-charts" },
-    grafana: { repo: GRAFANA_COMMUNITY, oci: "oci://ghcr.io/grafana-community/helm-charts" },
-    tempo: { repo: GRAFANA_COMMUNITY, oci: "oci://ghcr.io/grafana-community/helm-charts" },
-    "tempo-distributed": { repo: GRAFANA_COMMUNITY, oci: "oci://ghcr.io/grafana-community/helm-charts" },
-    alloy: { repo: GRAFANA, oci: "" },
-    "kube-prometheus-stack": { repo: PROMETHEUS_COMMUNITY, oci: "oci://ghcr.io/prometheus-community/charts" },
-    "prometheus-operator-crds": { repo: PROMETHEUS_COMMUNITY, oci: "oci://ghcr.io/prometheus-community/charts" },
-};
+/** Where each chart is published now (the chart table); the OCI form is given as chart "oci://<registry path>/<chart>". */
+export const chartHomes: Record<string, { repo: string; oci: string }> = Object.fromEntries(
+    Object.values(charts).map(c => [c.chart, { repo: c.repo, oci: "oci" in c ? c.oci : "" }]),
+);
 
 /** Why the old home is wrong, where we know. */
 const OLD_HOMES: Record<string, string> = {
