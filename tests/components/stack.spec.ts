@@ -1,8 +1,6 @@
 import { strict as assert } from "assert";
 import { charts, GRAFANA, GRAFANA_COMMUNITY, PROMETHEUS_COMMUNITY } from "../../charts/table";
-import { Values } from "../../charts/values";
 import { AlertRule, RuleGroup } from "../../plan/telemetry/alert-rules";
-import { chartDefaults, referenceDir, unknownKeys } from "../chart-keys";
 import { settingsFromStackFile } from "../../config/stack-file";
 import { plan } from "../../plan";
 import { alertingTestCredentials, configError, plaintextContains, Recorded, root, Run, runStack, secretContains, stackConfig, testSecrets } from "../harness";
@@ -99,78 +97,6 @@ describe("the program under mocks", function () {
                 assert.deepEqual(plan.levels, [["namespace", "node-namespace"], ["prometheus-operator-crds"], ["kube-prometheus-stack", "loki", "tempo", "alloy", "alloy-node", "grafana"], ["smoke-test"]]);
             });
 
-            it("installs the operator's CRDs as their own release, kept on uninstall, and turns off kube-prometheus-stack's", () => {
-                assert.deepEqual(values("prometheus-operator-crds"), { crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
-                assert.deepEqual(values("kube-prometheus-stack").crds, { enabled: false });
-                assert.equal(run().release("prometheus-operator-crds").inputs.version, "31.0.1");
-            });
-
-            it("pins the operator's admission webhooks to Ignore, so that rules written before the operator is ready are admitted", () => {
-                assert.equal(values("kube-prometheus-stack").prometheusOperator.admissionWebhooks.failurePolicy, "Ignore");
-            });
-
-            it("opens Prometheus to the other releases and receives remote write with exemplars", () => {
-                const spec = values("kube-prometheus-stack").prometheus.prometheusSpec;
-                assert.equal(spec.enableRemoteWriteReceiver, true);
-                assert.deepEqual(spec.enableFeatures, ["exemplar-storage"]);
-                for (const k of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
-                    assert.equal(spec[`${k}SelectorNilUsesHelmValues`], false, k);
-                }
-                assert.equal(spec.retention, stack === "dev" ? "7d" : "30d");
-                assert.equal(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, stack === "dev" ? "10Gi" : "50Gi");
-                const v = values("kube-prometheus-stack");
-                assert.equal(v.fullnameOverride, "kube-prometheus-stack");
-                assert.deepEqual(v.grafana, { enabled: false, forceDeployDashboards: true });
-            });
-
-            it("makes Loki retention actually delete", () => {
-                const loki = values("loki").loki;
-                assert.equal(loki.limits_config.retention_period, stack === "dev" ? "168h" : "744h");
-                assert.equal(loki.compactor.retention_enabled, true);
-                assert.equal(loki.compactor.delete_request_store, stack === "dev" ? "filesystem" : "s3");
-                assert.equal(loki.auth_enabled, false);
-                const schema = loki.schemaConfig.configs[0];
-                assert.equal(schema.store, "tsdb");
-                assert.equal(schema.schema, "v13");
-                assert.equal(schema.object_store, loki.compactor.delete_request_store);
-            });
-
-            it("keeps Loki's caches and test pod sized for the environment", () => {
-                const v = values("loki");
-                assert.equal(v.chunksCache.allocatedMemory, stack === "dev" ? 256 : 1024);
-                assert.equal(v.chunksCache.resources.requests.memory, stack === "dev" ? "308Mi" : "1229Mi");
-                assert.equal(v.resultsCache.allocatedMemory, stack === "dev" ? 64 : 256);
-                assert.equal(v.test.enabled, false);
-                assert.equal(v.lokiCanary.enabled, true);
-            });
-
-            it("sets Tempo's retention and every receiver", () => {
-                const v = values("tempo");
-                if (stack === "dev") {
-                    assert.equal(v.tempo.retention, "168h");
-                    const r = v.tempo.receivers;
-                    assert.deepEqual(Object.keys(r.jaeger.protocols).sort(), ["grpc", "thrift_compact", "thrift_http"]);
-                    assert.equal(r.otlp.protocols.grpc.endpoint, "0.0.0.0:4317");
-                    assert.equal(r.otlp.protocols.http.endpoint, "0.0.0.0:4318");
-                    assert.equal(r.zipkin.endpoint, "0.0.0.0:9411");
-                    assert.equal(v.persistence.enabled, true);
-                    assert.equal(v.persistence.storageClassName, "local-path");
-                } else {
-                    assert.equal(v.compactor.config.compaction.block_retention, "720h");
-                    assert.deepEqual(v.traces, {
-                        otlp: { grpc: { enabled: true }, http: { enabled: true } },
-                        jaeger: { grpc: { enabled: true }, thriftHttp: { enabled: true }, thriftCompact: { enabled: true } },
-                        zipkin: { enabled: true },
-                    });
-                    assert.equal(v.storage.trace.backend, "s3");
-                    assert.equal(v.storage.trace.s3.bucket, "tempo-traces");
-                    assert.equal(v.ingester.replicas, 2);
-                    assert.equal(v.ingester.config.replication_factor, 1);
-                    assert.equal(v.ingester.persistence.enabled, true);
-                    assert.equal(typeof v.distributor.affinity, "string", "tempo-distributed affinity is a tpl string");
-                }
-            });
-
             it("gives Grafana a generated password through a Secret, never through values", async () => {
                 const v = values("grafana");
                 assert.deepEqual(v.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
@@ -230,43 +156,11 @@ describe("the program under mocks", function () {
                 assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, "http/protobuf");
             });
 
-            it("sets only keys the pinned charts know", function () {
-                const problems: string[] = [];
-                for (const r of run().byType(RELEASE)) {
-                    const defaults = chartDefaults(r.inputs.chart, r.inputs.version);
-                    if (!defaults) return this.skip(); // no reference copy of the chart beside the repository
-                    problems.push(...unknownKeys(r.inputs.chart, r.inputs.values, defaults));
-                }
-                assert.deepEqual(problems, [], `unknown keys (reference: ${referenceDir})`);
-            });
         });
     }
 
     describe("prod specifics", () => {
-        const values = (release: string) => runs.prod.release(release).inputs.values;
-
-        it("runs Loki SimpleScalable on S3 with 2 read / 2 write / 2 backend and hard anti-affinity on 3 nodes", () => {
-            const v = values("loki");
-            assert.equal(v.deploymentMode, "SimpleScalable");
-            assert.equal(v.singleBinary.replicas, 0);
-            for (const t of ["read", "write", "backend"]) {
-                assert.equal(v[t].replicas, 2, t);
-                assert.equal(v[t].affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length, 1, t);
-            }
-            assert.equal(v.loki.storage.type, "s3");
-            assert.deepEqual(v.loki.storage.bucketNames, { chunks: "loki-chunks", ruler: "loki-ruler" });
-            assert.equal(v.loki.commonConfig.replication_factor, 1);
-        });
-
-        it("passes object-storage credentials only through a Secret and environment references", () => {
-            const loki = values("loki");
-            assert.equal(loki.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
-            assert.equal(loki.defaults.extraArgs, undefined, "the chart already passes -config.expand-env=true");
-            assert.deepEqual(loki.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
-            const tempo = values("tempo");
-            assert.equal(tempo.storage.trace.s3.secret_key, "${AWS_SECRET_ACCESS_KEY}");
-            assert.deepEqual(tempo.defaults.extraEnvFrom, [{ secretRef: { name: "object-storage" } }]);
-            assert.deepEqual(tempo.defaults.extraArgs, ["-config.expand-env=true"]);
+        it("keeps the object-storage and alerting credentials secret: in their Secrets, nowhere in plain text", () => {
             const secret = runs.prod.byType("kubernetes:core/v1:Secret").find(r => r.inputs.metadata.name === "object-storage")!;
             for (const value of [testSecrets.objectStorageAccessKeyId, testSecrets.objectStorageSecretAccessKey]) {
                 assert.ok(secretContains(secret.wire, value), "credential is secret in the Secret");
@@ -276,21 +170,6 @@ describe("the program under mocks", function () {
             for (const value of Object.values(alertingTestCredentials)) {
                 for (const r of runs.prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.name} leaks an alerting credential`);
             }
-        });
-
-        it("serves Grafana at grafana.techcasa.io through Traefik with a cert-manager certificate", () => {
-            const ingress = values("grafana").ingress;
-            assert.equal(ingress.enabled, true);
-            assert.equal(ingress.ingressClassName, "traefik");
-            assert.deepEqual(ingress.hosts, ["grafana.techcasa.io"]);
-            assert.equal(ingress.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
-            assert.deepEqual(ingress.tls, [{ secretName: "grafana-tls", hosts: ["grafana.techcasa.io"] }]);
-        });
-
-        it("clusters Alloy", () => assert.equal(values("alloy").alloy.clustering.enabled, true));
-
-        it("names every Alloy port within Kubernetes' 15 characters (the chart uses the name for the container port)", () => {
-            for (const p of values("alloy").alloy.extraPorts) assert.match(p.name, /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, p.name);
         });
     });
 
@@ -373,55 +252,8 @@ describe("the program under mocks", function () {
             assert.ok(secret.protect);
             assert.ok(secret.dependencies.includes(password.urn), "the admin Secret depends on the password");
         });
-
-        it("keeps volumes when releases are uninstalled", () => {
-            const loki = runs.prod.release("loki").inputs.values;
-            for (const t of ["write", "backend"]) {
-                assert.equal(loki[t].persistence.enableStatefulSetAutoDeletePVC, false, t);
-                assert.equal(loki[t].persistence.whenDeleted, "Retain", t);
-            }
-            const grafana = runs.prod.release("grafana").inputs.values;
-            assert.equal(grafana.persistence.annotations["helm.sh/resource-policy"], "keep");
-            assert.deepEqual(grafana.deploymentStrategy, { type: "Recreate" });
-        });
-
-        it("gives replicated backends disruption budgets", () => {
-            const loki = runs.prod.release("loki").inputs.values;
-            for (const t of ["read", "write", "backend"]) assert.deepEqual(loki[t].podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
-            const tempo = runs.prod.release("tempo").inputs.values;
-            for (const c of ["ingester", "distributor", "querier", "queryFrontend"]) assert.equal(tempo[c].podDisruptionBudget.enabled, true, c);
-        });
     });
 
-    describe("scheduling", () => {
-        const required = (affinity: string | Values) => (typeof affinity === "string" ? JSON.parse(affinity) : affinity).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution?.length > 0;
-
-        it("keeps one surging gateway schedulable on a single node, and spreads it where nodes allow", () => {
-            assert.equal(required(runs.dev.release("loki").inputs.values.gateway.affinity), false);
-            assert.equal(required(runs.prod.release("loki").inputs.values.gateway.affinity), true);
-        });
-
-        it("softens Tempo's anti-affinity when the nodes cannot hold every replica plus a surge pod", async () => {
-            const run = await runStack("prod", { cluster: { storageClass: "longhorn", nodes: 2 } });
-            const v = run.release("tempo").inputs.values;
-            assert.equal(required(v.ingester.affinity), true, "a StatefulSet does not surge: 2 ingesters fit 2 nodes");
-            assert.equal(required(v.distributor.affinity), false, "2 distributors and a surge pod do not fit 2 nodes");
-            assert.equal(required(runs.prod.release("tempo").inputs.values.distributor.affinity), true);
-            const loki = run.release("loki").inputs.values;
-            assert.equal(required(loki.write.affinity), true);
-        });
-    });
-
-    describe("dev specifics", () => {
-        it("runs single-binary Loki on the filesystem with one replica and no scalable targets", () => {
-            const v = runs.dev.release("loki").inputs.values;
-            assert.equal(v.deploymentMode, "Monolithic");
-            assert.equal(v.singleBinary.replicas, 1);
-            assert.deepEqual([v.read.replicas, v.write.replicas, v.backend.replicas], [0, 0, 0]);
-            assert.equal(v.loki.storage.type, "filesystem");
-            assert.equal(runs.dev.byType("kubernetes:core/v1:Secret").some(r => r.inputs.metadata.name === "object-storage"), false);
-        });
-    });
 });
 
 describe("the Kubernetes provider's settings", () => {
