@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Values } from "../charts/values";
 import { Secrets } from "../config";
 import { isSecretRef, ObjectPlan, SecretRef, secretToken } from "../plan";
 import { Checksums } from "./checksums";
@@ -41,7 +42,7 @@ export function k8sObject(
 ): KubernetesResource {
     const name = resourceName(owner, plan);
     // checksumOf() strings (pod annotations) become the hashes of Secrets created before.
-    const o = plan.kind === "Secret" ? plan : { ...plan, body: checksums.fill(plan.body) as Record<string, any> };
+    const o = plan.kind === "Secret" ? plan : { ...plan, body: checksums.fill(plan.body) as Values };
     const metadata = { ...o.metadata, ...(namespace === undefined ? {} : { namespace }) };
     const options = { ...opts, ...(o.protect ? { protect: true } : {}) };
     switch (o.kind) {

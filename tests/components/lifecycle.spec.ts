@@ -1,5 +1,7 @@
 // Day 2: the real program under mocks, driven through transitions from a deployed configuration to a new one.
 import { strict as assert } from "assert";
+import { Values } from "../../charts/values";
+import { stackFileConfig } from "../../config/stack-file";
 import { plaintextContains, Run, runStack, secretContains, testSecrets } from "../harness";
 
 const SECRET = "kubernetes:core/v1:Secret";
@@ -75,8 +77,6 @@ describe("day 2: rotation takes effect", function () {
 
 /** The stack file's grafana block. */
 function grafanaOf(stack: string): Record<string, unknown> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { stackFileConfig } = require("../../config/stack-file") as typeof import("../../config/stack-file");
     return stackFileConfig(`${__dirname}/../../Pulumi.${stack}.yaml`).grafana as Record<string, unknown>;
 }
 
@@ -84,9 +84,7 @@ function grafanaOf(stack: string): Record<string, unknown> {
 
 /** The stack file's settings with `key` (a dotted path) set to `value`; `undefined` removes it. */
 function withSetting(stack: string, changes: Record<string, unknown>): Record<string, unknown> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { stackFileConfig } = require("../../config/stack-file") as typeof import("../../config/stack-file");
-    const config = structuredClone(stackFileConfig(`${__dirname}/../../Pulumi.${stack}.yaml`)) as Record<string, any>;
+    const config = structuredClone(stackFileConfig(`${__dirname}/../../Pulumi.${stack}.yaml`)) as Values;
     for (const [key, value] of Object.entries(changes)) {
         const path = key.split(".");
         let node = config;

@@ -1,5 +1,6 @@
 // The `alerting` settings and the `alertingSecrets` secret: parsed, defaulted, refused by name.
 import { strict as assert } from "assert";
+import { Values } from "../../charts/values";
 import { defaultVersions } from "../../charts/table";
 import { checkAlertingSecrets } from "../../config/alerting";
 import { parseSettings, RawConfig } from "../../config/settings";
@@ -29,8 +30,8 @@ function refused(alerting: unknown, extra: RawConfig = {}): string {
     throw new Error(`accepted ${JSON.stringify(alerting)}`);
 }
 
-const withAlerting = (patch: (a: any) => void) => {
-    const a = structuredClone(example) as any;
+const withAlerting = (patch: (a: Values) => void) => {
+    const a = structuredClone(example) as Values;
     patch(a);
     return a;
 };
@@ -153,7 +154,8 @@ describe("alertingSecrets", () => {
     });
 
     it("stop the prod preview when a receiver's secret is missing", async () => {
-        const { mail: _mail, ...rest } = alertingTestCredentials;
+        const rest = { ...alertingTestCredentials };
+        delete rest.mail;
         const message = await configError("prod", {}, { ...testSecrets, alertingSecrets: JSON.stringify(rest) });
         assert.match(message, /^alertingSecrets\.mail is missing: receiver mail \(email\) needs its SMTP password/);
         assert.ok(!Object.values(rest).some(v => message.includes(v)), "no credential in the message");

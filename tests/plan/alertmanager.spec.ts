@@ -2,6 +2,7 @@
 // kube-prometheus-stack finds it. amtool's checks of the same text are in amtool.spec.ts.
 import { strict as assert } from "assert";
 import { parse } from "yaml";
+import { Values } from "../../charts/values";
 import { defaultVersions } from "../../charts/table";
 import { parseSettings } from "../../config/settings";
 import {
@@ -118,7 +119,7 @@ describe("the Alertmanager configuration Secret under mocks", function () {
     it("holds the whole configuration, credentials inline, only as a Pulumi secret", async () => {
         const secret = alertmanagerSecret(prod)!;
         const parsed = parse(configText(prod));
-        assert.equal(parsed.receivers.find((r: any) => r.name === "chat").slack_configs[0].api_url, alertingTestCredentials.chat);
+        assert.equal(parsed.receivers.find((r: Values) => r.name === "chat").slack_configs[0].api_url, alertingTestCredentials.chat);
         for (const value of Object.values(alertingTestCredentials)) {
             assert.ok(secretContains(secret.wire, value), "the credential is in the Secret, as a secret");
             for (const r of prod.resources) assert.ok(!plaintextContains(r.wire, value), `${r.type} ${r.name} leaks an alerting credential`);

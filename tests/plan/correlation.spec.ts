@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { alertRules } from "../../plan/telemetry/alert-rules";
 import { alloyConfig } from "../../plan/telemetry/alloy-config";
 import { defaultVersions } from "../../charts/table";
+import { Values } from "../../charts/values";
 import { datasources } from "../../plan/telemetry/datasources";
 import { healthDashboard } from "../../plan/telemetry/health-dashboard";
 import { prometheusValues } from "../../plan/releases/prometheus";
@@ -13,9 +14,9 @@ import { parseSettings } from "../../config/settings";
 import { traceIdFields } from "../../plan/correlation";
 
 const w = wiring(parseSettings({}, defaultVersions));
-const list = datasources(w) as any[];
-const loki = list.find(d => d.type === "loki");
-const tempo = list.find(d => d.type === "tempo");
+const list = datasources(w) as Values[];
+const loki = list.find(d => d.type === "loki")!;
+const tempo = list.find(d => d.type === "tempo")!;
 /** Grafana's provisioning turns `$$` into `$`. */
 const provisioned = (s: string) => s.replace(/\$\$/g, "$");
 
@@ -24,13 +25,13 @@ const id16 = "a3ce929d0e0e4736";
 
 /** Grafana public/app/plugins/datasource/loki/getDerivedFields.ts: a regex field takes group 1 of `line.match(regex)`. */
 const fromLine = (line: string) => {
-    const field = loki.jsonData.derivedFields.find((f: any) => f.matcherType === "regex");
+    const field = loki.jsonData.derivedFields.find((f: Values) => f.matcherType === "regex");
     return line.match(provisioned(field.matcherRegex))?.[1] ?? null;
 };
 
 /** The same file: a label field tests `new RegExp(matcherRegex)` against every label name, unanchored, first match wins. */
 const fromLabels = (labels: Record<string, string>) => {
-    const field = loki.jsonData.derivedFields.find((f: any) => f.matcherType === "label");
+    const field = loki.jsonData.derivedFields.find((f: Values) => f.matcherType === "label");
     const re = new RegExp(provisioned(field.matcherRegex));
     const key = Object.keys(labels).find(k => re.test(k));
     return key === undefined ? null : labels[key];

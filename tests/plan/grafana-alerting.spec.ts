@@ -2,6 +2,7 @@
 // to the stack's Alertmanager, whose routes and receivers (amtool.spec.ts) then apply.
 import { strict as assert } from "assert";
 import { defaultVersions } from "../../charts/table";
+import { Values } from "../../charts/values";
 import { containerPorts } from "../../plan/guardrails/network-graph";
 import { networkPolicySpecs } from "../../plan/guardrails/network-policies";
 import { releaseNames } from "../../plan/wiring";
@@ -28,7 +29,7 @@ describe("Grafana-managed alerts", function () {
             it("forward every alert, one by one, to the stack's Alertmanager through one provisioned contact point", () => {
                 const cp = values().alerting["contactpoints.yaml"];
                 assert.equal(cp.apiVersion, 1);
-                assert.deepEqual(cp.contactPoints.map((c: any) => c.name), [grafanaContactPoint]);
+                assert.deepEqual(cp.contactPoints.map((c: Values) => c.name), [grafanaContactPoint]);
                 const [receiver] = cp.contactPoints[0].receivers;
                 assert.equal(receiver.type, "prometheus-alertmanager");
                 assert.equal(receiver.settings.url, expectedUrl);
@@ -49,7 +50,7 @@ describe("Grafana-managed alerts", function () {
 
             it("show Alertmanager's alerts and silences through a datasource that does not take Grafana's alerts", () => {
                 const list = values().datasources["datasources.yaml"].datasources;
-                const am = list.find((d: any) => d.type === "alertmanager");
+                const am = list.find((d: Values) => d.type === "alertmanager");
                 assert.equal(am.uid, alertmanagerDatasourceUid);
                 assert.equal(am.url, expectedUrl);
                 assert.deepEqual(am.jsonData, { implementation: "prometheus", handleGrafanaManagedAlerts: false });
@@ -58,7 +59,7 @@ describe("Grafana-managed alerts", function () {
             it("point at the Service kube-prometheus-stack renders for Alertmanager", function () {
                 const defaults = chartDefaults("kube-prometheus-stack", runs[stack].release("kube-prometheus-stack").inputs.version);
                 if (!defaults) return this.skip();
-                assert.equal((defaults as any).alertmanager.service.port, 9093);
+                assert.equal((defaults as Values).alertmanager.service.port, 9093);
                 assert.equal(runs[stack].release("kube-prometheus-stack").inputs.values.fullnameOverride, releaseNames.prometheus);
             });
 
@@ -71,22 +72,22 @@ describe("Grafana-managed alerts", function () {
 
     it("are allowed through the network policies: Grafana may reach Alertmanager's port, Alertmanager the receivers", () => {
         const specs = networkPolicySpecs(parseSettings({}, defaultVersions));
-        const egress = specs.find(p => p.name === "grafana-egress")!.spec.egress as any[];
-        const toAm = egress.find(r => r.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "alertmanager");
+        const egress = specs.find(p => p.name === "grafana-egress")!.spec.egress as Values[];
+        const toAm = egress.find(r => r.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "alertmanager")!;
         assert.deepEqual(toAm.ports, [{ port: containerPorts.alertmanager, protocol: "TCP" }]);
-        const ingress = specs.find(p => p.name === "allow-to-alertmanager")!.spec.ingress as any[];
+        const ingress = specs.find(p => p.name === "allow-to-alertmanager")!.spec.ingress as Values[];
         assert.ok(ingress.some(r => r.from[0].podSelector?.matchLabels?.["app.kubernetes.io/instance"] === releaseNames.grafana &&
-            r.ports.some((p: any) => p.port === containerPorts.alertmanager)));
+            r.ports.some((p: Values) => p.port === containerPorts.alertmanager)));
         // Alertmanager's own egress (to Slack, PagerDuty, SMTP, webhooks) is not restricted: no policy selects it for Egress.
         assert.ok(!specs.some(p => (p.spec.policyTypes as string[]).includes("Egress") &&
-            (p.spec.podSelector as any).matchLabels?.["app.kubernetes.io/name"] === "alertmanager"));
+            (p.spec.podSelector as Values).matchLabels?.["app.kubernetes.io/name"] === "alertmanager"));
     });
 
     it("stay inside Grafana for an external Prometheus, which brings its own Alertmanager", async () => {
         const run = await runStack("dev", { prometheus: { mode: "external", url: "http://prometheus.obs.svc:9090" } });
         const v = run.release("grafana").inputs.values;
         assert.equal(v.alerting, undefined);
-        assert.ok(!v.datasources["datasources.yaml"].datasources.some((d: any) => d.type === "alertmanager"));
+        assert.ok(!v.datasources["datasources.yaml"].datasources.some((d: Values) => d.type === "alertmanager"));
         const cfg = JSON.parse(stackConfig("dev")["monitoring-stack:prometheus"]);
         const off = await runStack("dev", { prometheus: { ...cfg, alertmanager: { enabled: false } } });
         assert.equal(off.release("grafana").inputs.values.alerting, undefined);

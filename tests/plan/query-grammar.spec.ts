@@ -12,6 +12,7 @@ import type { LRParser } from "@lezer/lr";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
 import { alertRules, StackHealthInput } from "../../plan/telemetry/alert-rules";
 import { defaultVersions } from "../../charts/table";
+import { Values } from "../../charts/values";
 import { datasources } from "../../plan/telemetry/datasources";
 import { healthDashboard } from "../../plan/telemetry/health-dashboard";
 import { smokeTestScript } from "../../plan/smoke-test";
@@ -49,14 +50,14 @@ function ruleQueries(): Query[] {
     const inputs: Record<string, StackHealthInput> = { ...stackInputs, "prod, external Prometheus": { ...stackInputs.prod, prometheusMode: "external" } };
     return Object.entries(inputs).flatMap(([stack, input]) => [
         ...alertRules(input).groups.flatMap(g => g.rules.map(r => ({ language: "PromQL" as const, where: `${stack} alert ${r.alert}/${r.labels.severity}`, text: r.expr }))),
-        ...(healthDashboard(input).panels as any[]).flatMap(p => (p.targets ?? []).map((t: any) => ({
+        ...(healthDashboard(input).panels as Values[]).flatMap(p => (p.targets ?? []).map((t: Values) => ({
             language: "PromQL" as const, where: `${stack} dashboard panel "${p.title}" ${t.refId}`, text: grafanaVariables(t.expr),
         }))),
     ]);
 }
 
 function datasourceQueries(): Query[] {
-    const tempo = (datasources(wiring(parseSettings({}, defaultVersions))) as any[]).find(d => d.type === "tempo");
+    const tempo = (datasources(wiring(parseSettings({}, defaultVersions))) as Values[]).find(d => d.type === "tempo")!;
     const t2l = tempo.jsonData.tracesToLogsV2;
     // createSpanLink.tsx (getFormattedTags, getQueryForLoki): the span's mapped tags, then the trace-id filter.
     const tags = t2l.tags.map((t: { key: string; value: string }) => `${t.value || t.key}="${span.service}"`).join(", ");

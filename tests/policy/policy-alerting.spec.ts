@@ -1,10 +1,11 @@
 // The production-alerting policy as a unit, and the annotations it reads held to the ones the program writes.
 import { strict as assert } from "assert";
+import { Values } from "../../charts/values";
 import { Resource, validate } from "../../policy/in-process";
 import { alertingAnnotations, productionAlerting } from "../../policy/alerting";
 import { alertmanagerSecretName, summaryAnnotations } from "../../plan/alerting/alertmanager-config";
 
-const kps = (values: Record<string, any>): Resource => ({
+const kps = (values: Values): Resource => ({
     type: "kubernetes:helm.sh/v3:Release",
     name: "kube-prometheus-stack",
     urn: "urn:pulumi:test::monitoring-stack::kubernetes:helm.sh/v3:Release::kube-prometheus-stack",

@@ -30,7 +30,7 @@ describe("offline render", function () {
             assert.ok(!Object.values(first).some(text => text.includes("offline-render")), "no credential stand-in in values");
             assert.match(summary, /^total\s+.*$/m);
             assert.match(summary, new RegExp(`^Deployed shape \\(changes refused after install, see README Day 2\\): namespace=monitoring-stack nodeNamespace=monitoring-stack-node cluster\\.storageClass=${stack === "dev" ? "local-path" : "longhorn"} `, "m"));
-            assert.match(summary, /^Install levels \(each waits for the ones before\): 1\. namespace \+ node-namespace  2\. prometheus-operator-crds  3\. kube-prometheus-stack \+ loki \+ tempo \+ alloy \+ alloy-node \+ grafana  4\. smoke-test$/m);
+            assert.match(summary, /^Install levels \(each waits for the ones before\): 1\. namespace \+ node-namespace {2}2\. prometheus-operator-crds {2}3\. kube-prometheus-stack \+ loki \+ tempo \+ alloy \+ alloy-node \+ grafana {2}4\. smoke-test$/m);
             assert.match(summary, /^loki\s+loki@18\.11\.0\s+https:\/\/grafana-community\.github\.io\/helm-charts\s+(object-storage, )?prometheus-operator-crds/m);
             assert.match(summary, /^prometheusRemoteWriteUrl\s+http:\/\/kube-prometheus-stack-prometheus\.monitoring-stack\.svc\.cluster\.local:9090\/api\/v1\/write$/m);
             assert.match(summary, /^grafanaAdminPassword\s+\[secret\]$/m);
