@@ -51,10 +51,14 @@ const kubernetesObjects = ["resources", "affinity", "securityContext", "podSecur
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+const parsedDefaults = new Map<string, Record<string, unknown> | undefined>();
+
+/** The chart's own values.yaml, parsed once per file (callers get their own copy: some merge into it). */
 export function chartDefaults(chart: string, version: string): Record<string, unknown> | undefined {
     const file = path.join(referenceDir, `${chart}-${version}`, "values.yaml");
-    if (!fs.existsSync(file)) return undefined;
-    return parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    if (!parsedDefaults.has(file)) parsedDefaults.set(file, fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : undefined);
+    const parsed = parsedDefaults.get(file);
+    return parsed === undefined ? undefined : structuredClone(parsed);
 }
 
 /** Returns one line per key that the chart does not know. */

@@ -205,6 +205,10 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
     const warnings: string[] = [];
     const warn = pulumi.log.warn;
     (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (msg: string) => void warnings.push(msg);
+    // The SDK records a stack trace for every promise it makes (for leak reports); with source maps on, as tsx
+    // turns them on, those traces cost most of a mocked run. The program's errors keep their messages.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     let outputs: Record<string, unknown>;
     try {
         delete require.cache[require.resolve(entry)];
@@ -219,6 +223,7 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
         }
     } finally {
         (pulumi.log as { warn: typeof pulumi.log.warn }).warn = warn;
+        Error.stackTraceLimit = stackTraceLimit;
     }
     if (failure) throw failure;
 
