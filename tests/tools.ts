@@ -22,6 +22,8 @@ import * as path from "path";
 export const TOOLS = {
     promtool: { debian: "prometheus", brew: "prometheus" },
     amtool: { debian: "prometheus-alertmanager", brew: "alertmanager" },
+    // The smoke-test script's HTTP client, run against local fake backends.
+    curl: { debian: "curl", brew: "curl" },
 } as const;
 export type Tool = keyof typeof TOOLS;
 

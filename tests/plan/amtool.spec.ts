@@ -12,6 +12,7 @@ import {
 } from "../../plan/alerting/alertmanager-config";
 import { amtool, AMTOOL_INSTALL, stackAlerting } from "../../scripts/amtool";
 import { Run, runStack } from "../harness";
+import { describeWithTool } from "../tools";
 
 /** The data of the recorded Secret (the provider marks all of stringData secret, so it is still wrapped). */
 function secretData(run: Run): Record<string, string> {
@@ -21,7 +22,7 @@ function secretData(run: Run): Record<string, string> {
     return data.value ?? data;
 }
 
-describe("amtool on the generated Alertmanager configuration", function () {
+describeWithTool("amtool", "amtool on the generated Alertmanager configuration", function () {
     this.timeout(60000);
     let dir: string;
     const files: Record<string, string> = {};

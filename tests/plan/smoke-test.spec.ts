@@ -6,6 +6,7 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { runStack } from "../harness";
+import { itWithTool } from "../tools";
 
 interface Fake { url: string; received: Record<string, string[]>; close(): void }
 
@@ -62,7 +63,7 @@ function runScript(url: string, terminationLog: string): Promise<{ code: number;
 describe("smoke test", () => {
     const log = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "smoke-")), "termination-log");
 
-    it("passes when the trace, the log line and the metric come back", async () => {
+    itWithTool("curl", "passes when the trace, the log line and the metric come back", async () => {
         const fake = await fakeStack();
         try {
             const { code, out } = await runScript(fake.url, log());
@@ -76,7 +77,7 @@ describe("smoke test", () => {
         }
     });
 
-    it("fails naming the signal that did not arrive, in the termination message", async () => {
+    itWithTool("curl", "fails naming the signal that did not arrive, in the termination message", async () => {
         const fake = await fakeStack({ loki: true });
         const file = log();
         try {
@@ -90,7 +91,7 @@ describe("smoke test", () => {
         }
     });
 
-    it("fails at once when Alloy refuses the data", async () => {
+    itWithTool("curl", "fails at once when Alloy refuses the data", async () => {
         const fake = await fakeStack({ alloy: true });
         try {
             const { code, out } = await runScript(fake.url, log());
