@@ -1,29 +1,19 @@
 // Runs amtool over the Alertmanager configuration the program writes for a stack file's `alerting` settings,
 // with stand-in credentials: `amtool check-config`, then the routing tree.
 // Usage: npx tsx scripts/amtool.ts [stack, default prod] [work dir]
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AlertingSettings, ReceiverKind } from "../config/alerting";
 import { settingsFromStackFile } from "../config/stack-file";
+import { installCommand, runTool, ToolResult } from "./tool";
 import { alertmanagerConfigKey, alertmanagerConfigYaml } from "../plan/alerting/alertmanager-config";
 
-export const AMTOOL_INSTALL = "apt-get update && apt-get install -y prometheus-alertmanager";
+export const AMTOOL_INSTALL = installCommand.amtool;
 
-export interface AmtoolResult {
-    ok: boolean;
-    output: string;
-}
+export type AmtoolResult = ToolResult;
 
-export function amtool(args: string[]): AmtoolResult {
-    const r = spawnSync("amtool", args, { encoding: "utf8" });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-        throw new Error(`amtool is not installed; install it with \`${AMTOOL_INSTALL}\` (Debian package prometheus-alertmanager provides /usr/bin/amtool)`);
-    }
-    if (r.error) throw r.error;
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
+export const amtool = (args: string[]): AmtoolResult => runTool("amtool", args);
 
 /** The alerting settings of Pulumi.<stack>.yaml, as the program parses them. */
 export function stackAlerting(stack: string): AlertingSettings {

@@ -1,15 +1,15 @@
 // Runs promtool over the generated alert rules: `check rules` on the rule files, then `test rules` with the
 // unit tests in tests/plan/promtool/. Usage: npx tsx scripts/promtool.ts [work dir]
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { settingsFromStackFile } from "../config/stack-file";
+import { installCommand, runTool, runToolAsync, ToolResult } from "./tool";
 import { plan } from "../plan";
 import { AlertRule, RuleGroup, StackHealthInput, stackHealthInput } from "../plan/telemetry/alert-rules";
 
-export const PROMTOOL_INSTALL = "apt-get update && apt-get install -y prometheus";
+export const PROMTOOL_INSTALL = installCommand.promtool;
 export const unitTestDir = path.resolve(__dirname, "../tests/plan/promtool");
 
 const stackSettings = (stack: string) => settingsFromStackFile(path.resolve(__dirname, `../Pulumi.${stack}.yaml`));
@@ -27,31 +27,12 @@ export function plannedRules(stack: string): { groups: RuleGroup[] } {
     return rule.body.spec;
 }
 
-export interface PromtoolResult {
-    ok: boolean;
-    output: string;
-}
+export type PromtoolResult = ToolResult;
 
-export function promtool(args: string[]): PromtoolResult {
-    const r = spawnSync("promtool", args, { encoding: "utf8" });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-        throw new Error(`promtool is not installed; install it with \`${PROMTOOL_INSTALL}\` (Debian package prometheus provides /usr/bin/promtool)`);
-    }
-    if (r.error) throw r.error;
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
+export const promtool = (args: string[]): PromtoolResult => runTool("promtool", args);
 
 /** promtool without blocking the test process: its unit tests take seconds and can run beside other tests. */
-export function promtoolAsync(args: string[]): Promise<PromtoolResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("promtool", args);
-        let output = "";
-        child.stdout.on("data", d => (output += d));
-        child.stderr.on("data", d => (output += d));
-        child.on("error", reject);
-        child.on("close", code => resolve({ ok: code === 0, output }));
-    });
-}
+export const promtoolAsync = (args: string[]): Promise<PromtoolResult> => runToolAsync("promtool", args);
 
 export const ruleFileText = (rules: { groups: unknown[] }) => stringify(rules, { lineWidth: 0 });
 
