@@ -74,17 +74,29 @@ function render(text: string, labels: Record<string, string>, where: string): st
     return out;
 }
 
-/** Writes rules-<stack>.yaml and <stack>.test.yaml (the unit tests with annotations filled in) into `dir`. */
-export function writeRuleTests(dir: string): { rules: Record<string, string>; tests: Record<string, string> } {
+/**
+ * Writes rules-<stack>.yaml and the unit tests of tests/plan/promtool/<stack>.test.yaml, annotations filled in:
+ * one test file per test group, each loading only the alert rules the group names. promtool evaluates every
+ * loaded rule at every step up to the group's last eval_time, so the groups that run for hours took seconds
+ * each with the whole rule file; the alerts they test are evaluated exactly as before (no rule reads another).
+ */
+export function writeRuleTests(dir: string): { rules: Record<string, string>; tests: Record<string, string[]> } {
     const rules: Record<string, string> = {};
-    const tests: Record<string, string> = {};
+    const tests: Record<string, string[]> = {};
     for (const stack of Object.keys(stackInputs)) {
         const generated = plannedRules(stack);
         rules[stack] = path.join(dir, `rules-${stack}.yaml`);
         fs.writeFileSync(rules[stack], ruleFileText(generated));
-        const unitTests = fs.readFileSync(path.join(unitTestDir, `${stack}.test.yaml`), "utf8");
-        tests[stack] = path.join(dir, `${stack}.test.yaml`);
-        fs.writeFileSync(tests[stack], withExpectedAnnotations(unitTests, generated.groups.flatMap(g => g.rules)));
+        const unitTests = parse(withExpectedAnnotations(fs.readFileSync(path.join(unitTestDir, `${stack}.test.yaml`), "utf8"), generated.groups.flatMap(g => g.rules)));
+        tests[stack] = (unitTests.tests as { alert_rule_test?: { alertname: string }[]; promql_expr_test?: unknown[] }[]).map((group, i) => {
+            const named = new Set((group.alert_rule_test ?? []).map(t => t.alertname));
+            const ruleFile = path.join(dir, `rules-${stack}-${i}.yaml`);
+            const only = generated.groups.map(g => ({ ...g, rules: g.rules.filter(r => named.has(r.alert)) })).filter(g => g.rules.length > 0);
+            fs.writeFileSync(ruleFile, ruleFileText(group.promql_expr_test || named.size === 0 ? generated : { groups: only }));
+            const file = path.join(dir, `${stack}-${i}.test.yaml`);
+            fs.writeFileSync(file, stringify({ ...unitTests, rule_files: [path.basename(ruleFile)], tests: [group] }, { lineWidth: 0 }));
+            return file;
+        });
     }
     return { rules, tests };
 }
@@ -93,7 +105,7 @@ if (require.main === module) {
     const dir = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
     fs.mkdirSync(dir, { recursive: true });
     const { rules, tests } = writeRuleTests(dir);
-    const results = [promtool(["check", "rules", ...Object.values(rules)]), promtool(["test", "rules", ...Object.values(tests)])];
+    const results = [promtool(["check", "rules", ...Object.values(rules)]), promtool(["test", "rules", ...Object.values(tests).flat()])];
     for (const r of results) process.stdout.write(r.output);
     console.log(`files in ${dir}`);
     process.exit(results.every(r => r.ok) ? 0 : 1);

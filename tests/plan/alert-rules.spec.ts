@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { alertRules, AlertRule, knownMetrics, metricNames, StackHealthInput } from "../../plan/telemetry/alert-rules";
+import { alertRules, AlertRule, knownMetrics, metricNames, RuleGroup, StackHealthInput } from "../../plan/telemetry/alert-rules";
 import { promtool, promtoolAsync, PROMTOOL_INSTALL, PromtoolResult, stackInputs, unitTestDir, writeRuleTests } from "../../scripts/promtool";
 import { describeWithTool, toolDecision } from "../tools";
 
@@ -82,12 +82,12 @@ describe("alert rules for the stack itself", () => {
     });
 });
 
-// promtool's unit tests take seconds per stack: they start when this file loads, one process per stack, and
-// run on the other core beside the rest of the suite; the test below awaits them.
+// promtool's unit tests start when this file loads, one process per stack, and run on the other core beside
+// the rest of the suite; the test below awaits them.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alert-rules-"));
 const files = writeRuleTests(dir);
 const unitTests: Promise<PromtoolResult[]> | undefined = toolDecision("promtool").mode === "run"
-    ? Promise.all(Object.values(files.tests).map(f => promtoolAsync(["test", "rules", f])))
+    ? Promise.all(Object.values(files.tests).map(list => promtoolAsync(["test", "rules", ...list])))
     : undefined;
 
 describe("promtool on the generated rules", function () {
@@ -95,6 +95,23 @@ describe("promtool on the generated rules", function () {
     after(async () => {
         await unitTests?.catch(() => undefined);
         fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("gives every unit-test group a file of its own that loads exactly the alert rules it names", () => {
+        for (const [stack, input] of Object.entries(stackInputs)) {
+            const source = parse(fs.readFileSync(path.join(unitTestDir, `${stack}.test.yaml`), "utf8"));
+            const written = files.tests[stack];
+            assert.equal(written.length, source.tests.length, stack);
+            written.forEach((file, i) => {
+                const doc = parse(fs.readFileSync(file, "utf8"));
+                assert.equal(doc.tests.length, 1);
+                assert.equal(doc.tests[0].name, source.tests[i].name);
+                const loaded = parse(fs.readFileSync(path.join(dir, doc.rule_files[0]), "utf8")).groups.flatMap((g: RuleGroup) => g.rules.map(r => r.alert));
+                const named = [...new Set<string>((source.tests[i].alert_rule_test ?? []).map((t: { alertname: string }) => t.alertname))];
+                const expected = rulesOf(input).filter(r => named.includes(r.alert)).map(r => r.alert);
+                assert.deepEqual(loaded, expected, `${stack} group ${i}: ${source.tests[i].name}`);
+            });
+        }
     });
 
     describeWithTool("promtool", "run by promtool", () => {
