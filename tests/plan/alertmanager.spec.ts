@@ -9,7 +9,7 @@ import {
     alertingSummary, alertmanagerConfig, alertmanagerConfigKey, alertmanagerSecretName, DEAD_MANS_SWITCH, NULL_RECEIVER,
 } from "../../plan/alerting/alertmanager-config";
 import { standInCredentials, stackAlerting } from "../../scripts/amtool";
-import { alertingTestCredentials, plaintextContains, Run, runStack, secretContains, stackConfig, valueOf } from "../harness";
+import { alertingTestCredentials, plaintextContains, Run, runStack, secretContains, stackConfig, testSecrets, valueOf } from "../harness";
 
 const SECRET = "kubernetes:core/v1:Secret";
 const alertmanagerSecret = (run: Run) => run.byType(SECRET).find(r => r.inputs.metadata.name === alertmanagerSecretName);
@@ -127,6 +127,14 @@ describe("the Alertmanager configuration Secret under mocks", function () {
                 assert.ok(!JSON.stringify(await valueOf(output) ?? "").includes(value), `output ${name} leaks an alerting credential`);
             }
         }
+    });
+
+    it("keeps a credential that YAML would read otherwise as exactly that text (filled in as a quoted scalar)", async () => {
+        const awkward: Record<string, string> = { ...alertingTestCredentials, mail: `"quoted"{x}[y]&*#\\n-ü` };
+        const run = await runStack("prod", {}, { ...testSecrets, alertingSecrets: JSON.stringify(awkward) });
+        const parsed = parse(configText(run));
+        assert.equal(parsed.receivers.find((r: Values) => r.name === "mail").email_configs[0].auth_password, awkward.mail);
+        assert.equal(parsed.receivers.find((r: Values) => r.name === "oncall").pagerduty_configs[0].routing_key, awkward.oncall);
     });
 
     it("logs no credential and no warning in prod, which declares its receivers", () => {
