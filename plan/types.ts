@@ -54,8 +54,11 @@ export type SecretRef =
      */
     | { template: string; secretSettings: string[] };
 
-/** The placeholder of a secret setting in a SecretRef template: letters, digits and underscores only, so YAML writes it plain. */
-export const secretToken = (setting: string) => `SECRET_${Buffer.from(setting).toString("hex")}`;
+/**
+ * The placeholder of a secret setting in a SecretRef template: letters, digits and underscores only, so YAML
+ * writes it plain; the closing `_` keeps one setting's token from being the start of another's.
+ */
+export const secretToken = (setting: string) => `SECRET_${Buffer.from(setting).toString("hex")}_`;
 
 /**
  * A string in release values or an object's body that the Pulumi layer replaces with a keyed hash of a

@@ -4,9 +4,10 @@ import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { Values } from "../../charts/values";
 import { defaultVersions } from "../../charts/table";
-import { parseSettings } from "../../config/settings";
+import { parseSettings, RawConfig } from "../../config/settings";
+import { secretToken } from "../../plan";
 import {
-    alertingSummary, alertmanagerConfig, alertmanagerConfigKey, alertmanagerSecretName, DEAD_MANS_SWITCH, NULL_RECEIVER,
+    alertingSummary, alertmanagerConfig, alertmanagerConfigKey, alertmanagerSecret as plannedSecret, alertmanagerSecretName, DEAD_MANS_SWITCH, NULL_RECEIVER,
 } from "../../plan/alerting/alertmanager-config";
 import { standInCredentials, stackAlerting } from "../../scripts/amtool";
 import { alertingTestCredentials, plaintextContains, Run, runStack, secretContains, stackConfig, testSecrets, valueOf } from "../harness";
@@ -171,5 +172,28 @@ describe("the Alertmanager configuration Secret under mocks", function () {
         const cfg = JSON.parse(stackConfig("dev")["monitoring-stack:prometheus"]);
         const off = await runStack("dev", { prometheus: { ...cfg, alertmanager: { enabled: false } } });
         assert.equal(alertmanagerSecret(off), undefined);
+    });
+});
+
+describe("the Alertmanager Secret in the plan", () => {
+    // Receiver names where one is the start of another: their placeholders must not be.
+    const alerting = {
+        receivers: { on: { webhook: {} }, oncall: { pagerduty: {} } },
+        routes: { critical: "oncall", default: "on" },
+    };
+    const planned = plannedSecret(parseSettings({ alerting } as RawConfig, defaultVersions))[0];
+    const ref = planned.body.stringData[alertmanagerConfigKey] as { template: string; secretSettings: string[] };
+
+    it("holds placeholders, never a credential: one per receiver's secret setting, none the start of another", () => {
+        assert.deepEqual(ref.secretSettings, ["alertingSecrets.on", "alertingSecrets.oncall"]);
+        const tokens = ref.secretSettings.map(secretToken);
+        for (const a of tokens) for (const b of tokens) if (a !== b) assert.ok(!b.includes(a), `${a} is inside ${b}`);
+    });
+
+    it("writes each placeholder as a plain YAML value, so the filled-in quoted credential is one scalar", () => {
+        for (const token of ref.secretSettings.map(secretToken)) {
+            assert.match(ref.template, new RegExp(`: ${token}$`, "m"), token);
+            assert.equal(ref.template.split(token).length, 2, `${token} appears once`);
+        }
     });
 });
