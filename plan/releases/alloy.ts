@@ -2,7 +2,7 @@ import { Settings } from "../../config/settings";
 import { alloyConfig } from "../telemetry/alloy-config";
 import { lockedDownContainer, runtimeDefaultSeccomp } from "../security";
 import { aux, k8sResources } from "../sizes";
-import { ports, Wiring } from "../wiring";
+import { ports, releaseNames, Wiring } from "../wiring";
 
 /** Every receiver Alloy listens on, exposed on its Service with the right protocol (names: at most 15 characters). */
 export const alloyReceiverPorts = [
@@ -66,7 +66,7 @@ export function alloyValues(s: Settings, w: Wiring) {
                             preferredDuringSchedulingIgnoredDuringExecution: [{
                                 weight: 100,
                                 podAffinityTerm: {
-                                    labelSelector: { matchLabels: { "app.kubernetes.io/name": "alloy", "app.kubernetes.io/instance": "alloy" } },
+                                    labelSelector: { matchLabels: { "app.kubernetes.io/name": "alloy", "app.kubernetes.io/instance": releaseNames.alloy } },
                                     topologyKey: "kubernetes.io/hostname",
                                 },
                             }],
