@@ -11,7 +11,7 @@ import { planOutputs } from "./outputs";
 import { wiring as planWiring } from "./wiring";
 
 export * from "./types";
-export { DEPLOYED_SHAPE_OUTPUT, DeployedShape, guard, shape } from "./lifecycle";
+export { DEPLOYED_SHAPE_OUTPUT, DeployedShape, guard, refusal, shape } from "./lifecycle";
 
 export function plan(s: Settings): StackPlan {
     const w = planWiring(s);

@@ -129,3 +129,8 @@ export function guard(deployed: unknown, next: DeployedShape, acknowledged: read
     }
     return problems;
 }
+
+/** The program's refusal of a deployment: every refused change from `guard()`, one per line. */
+export function refusal(problems: readonly string[]): string {
+    return `refused against the stack's last deployment, before anything changes:\n  - ${problems.join("\n  - ")}`;
+}

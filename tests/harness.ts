@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { parse } from "yaml";
 import { Values } from "../charts/values";
+import { readStackFile, stackFileConfig } from "../config/stack-file";
 
 export const root = path.resolve(__dirname, "..");
 export const PROJECT = "monitoring-stack";
@@ -75,8 +75,7 @@ export interface Run {
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
-    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    const merged: Record<string, unknown> = { ...(doc.config ?? {}) };
+    const merged: Record<string, unknown> = { ...(readStackFile(file)?.config ?? {}) };
     for (const [k, v] of Object.entries(overrides)) {
         // A key with a namespace (`kubernetes:enableSecretMutable`) is taken as is.
         const key = k.includes(":") ? k : `${PROJECT}:${k}`;
@@ -86,6 +85,19 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     return Object.fromEntries(
         Object.entries(merged).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
     );
+}
+
+/** The stack file's settings (without the `monitoring-stack:` prefix) with each dotted key of `changes` set; `undefined` removes it. */
+export function withSetting(stack: string, changes: Record<string, unknown>): Record<string, unknown> {
+    const config = stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)) as Values;
+    for (const [key, value] of Object.entries(changes)) {
+        const keys = key.split(".");
+        let node = config;
+        for (const k of keys.slice(0, -1)) node = node[k] = typeof node[k] === "object" && node[k] !== null ? node[k] : {};
+        if (value === undefined) delete node[keys[keys.length - 1]];
+        else node[keys[keys.length - 1]] = value;
+    }
+    return config;
 }
 
 function isSecretWire(v: unknown): boolean {

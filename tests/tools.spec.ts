@@ -18,7 +18,8 @@ function runFixture(pathDirs: string[], ci: string | undefined): Promise<MochaRu
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: pathDirs.join(path.delimiter) };
     delete env.CI;
     if (ci !== undefined) env.CI = ci;
-    const args = [require.resolve("mocha/bin/mocha.js"), "--no-color", "--reporter", "spec", path.join(__dirname, "fixtures", "tool-gated.ts")];
+    // In process (--no-parallel): one file needs no worker.
+    const args = [require.resolve("mocha/bin/mocha.js"), "--no-parallel", "--no-color", "--reporter", "spec", path.join(__dirname, "fixtures", "tool-gated.ts")];
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, args, { cwd: root, env });
         let output = "";

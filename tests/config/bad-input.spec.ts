@@ -6,7 +6,7 @@ import { parseSettings, RawConfig } from "../../config/settings";
 import { allSettings, fullConfig } from "./settings-catalog";
 
 const withValue = (key: string, value: unknown): RawConfig => {
-    const raw = structuredClone(fullConfig());
+    const raw = fullConfig();
     const keys = key.split(".");
     let node = raw;
     for (const k of keys.slice(0, -1)) node = node[k] = typeof node[k] === "object" && node[k] !== null ? node[k] : {};

@@ -30,14 +30,17 @@ export const optionalBlocks = {
 };
 
 /** The prod stack file plus every optional block, so that every setting is read. */
-export function fullConfig(): Values {
+const full: Values = (() => {
     const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
     // The project's keys only: `kubernetes:` configures the provider.
     const project = Object.entries(doc.config).filter(([k]) => k.startsWith(`${PROJECT}:`)).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]);
-    const config: Values = { ...Object.fromEntries(project), ...structuredClone(optionalBlocks) };
-    config.grafana = { ...config.grafana, sso: structuredClone(fullSso) };
+    const config: Values = { ...Object.fromEntries(project), ...optionalBlocks };
+    config.grafana = { ...config.grafana, sso: fullSso };
     return config;
-}
+})();
+
+/** A copy of the fullest configuration, for a test to change. */
+export const fullConfig = (): Values => structuredClone(full);
 
 /** Every setting path the parser reads, with the kind of value it expects. */
 export function allSettings(): Map<string, Kind> {

@@ -1,9 +1,12 @@
-// The pack started as the Pulumi CLI starts it (run-policy-pack in policy/, TypeScript through ts-node with type
-// checking) and called over gRPC, in a child process: proves index.ts loads and answers like the in-process run.
+// The pack started as the Pulumi CLI starts it (run-policy-pack in policy/, TypeScript through ts-node) and called
+// over gRPC, in a child process: proves index.ts loads and answers like the in-process run. The CLI's ts-node
+// also type-checks; that check is npm test's tsc, which covers policy/ with the pack's compiler options (held
+// together below), so the child only transpiles (transpile-only.mjs).
 import { strict as assert } from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import type { AnalyzeResponse, AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import { reconcile } from "../../policy/in-process";
 import { packEnforcementLevel, policies } from "../../policy/policies";
@@ -29,7 +32,8 @@ describe("policy pack process", function () {
         new Promise<T>((resolve, reject) => client[method](req, (e: unknown, r: unknown) => (e ? reject(e) : resolve(r as T))));
 
     before(async () => {
-        child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }), "127.0.0.1:0", "."], { cwd: packDir });
+        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+        child = spawn(process.execPath, ["--import", pathToFileURL(path.join(__dirname, "transpile-only.mjs")).href, runner, "127.0.0.1:0", "."], { cwd: packDir });
         let stderr = "";
         child.stderr!.on("data", d => (stderr += d));
         const port = await new Promise<string>((resolve, reject) => {
@@ -40,6 +44,14 @@ describe("policy pack process", function () {
     });
 
     after(() => child?.kill());
+
+    it("is type-checked by npm test's tsc with every compiler option of the pack's own tsconfig", () => {
+        const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+        const [pack, project] = [read(path.join(packDir, "tsconfig.json")), read(path.join(root, "tsconfig.json"))];
+        assert.deepEqual(pack.files, ["index.ts"]);
+        assert.ok(project.include.includes("policy/**/*.ts"), "the project's tsc checks policy/");
+        for (const [option, value] of Object.entries(pack.compilerOptions)) assert.equal(project.compilerOptions[option], value, `compilerOptions.${option}`);
+    });
 
     it("serves every policy with its config schema, mandatory by default", async () => {
         const info = await rpc<AnalyzerInfo>("getAnalyzerInfo", new Empty());
