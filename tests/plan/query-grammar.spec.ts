@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { parser as logqlParser } from "@grafana/lezer-logql";
 import { parser as traceqlParser } from "@grafana/lezer-traceql";
-import type { LRParser } from "@lezer/lr";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
 import { alertRules, StackHealthInput } from "../../plan/telemetry/alert-rules";
 import { defaultVersions } from "../../charts/table";
@@ -22,7 +21,7 @@ import { stackInputs } from "../../scripts/promtool";
 import { root } from "../harness";
 
 type Language = "PromQL" | "LogQL" | "TraceQL";
-const parsers: Record<Language, LRParser> = { PromQL: promqlParser, LogQL: logqlParser, TraceQL: traceqlParser };
+const parsers = { PromQL: promqlParser, LogQL: logqlParser, TraceQL: traceqlParser } satisfies Record<Language, unknown>;
 
 /** The first syntax error of a query, as "at <offset>: <text around it>", or undefined when it parses. */
 export function syntaxError(language: Language, query: string): string | undefined {
