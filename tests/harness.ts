@@ -87,16 +87,20 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     );
 }
 
+/** Sets a dotted key (`loki.replicas.read`) in settings, making the objects on the way; `undefined` removes it. */
+export function setSetting(config: Values, key: string, value: unknown): Values {
+    const keys = key.split(".");
+    let node = config;
+    for (const k of keys.slice(0, -1)) node = node[k] = typeof node[k] === "object" && node[k] !== null ? node[k] : {};
+    if (value === undefined) delete node[keys[keys.length - 1]];
+    else node[keys[keys.length - 1]] = value;
+    return config;
+}
+
 /** The stack file's settings (without the `monitoring-stack:` prefix) with each dotted key of `changes` set; `undefined` removes it. */
 export function withSetting(stack: string, changes: Record<string, unknown>): Record<string, unknown> {
     const config = stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)) as Values;
-    for (const [key, value] of Object.entries(changes)) {
-        const keys = key.split(".");
-        let node = config;
-        for (const k of keys.slice(0, -1)) node = node[k] = typeof node[k] === "object" && node[k] !== null ? node[k] : {};
-        if (value === undefined) delete node[keys[keys.length - 1]];
-        else node[keys[keys.length - 1]] = value;
-    }
+    for (const [key, value] of Object.entries(changes)) setSetting(config, key, value);
     return config;
 }
 

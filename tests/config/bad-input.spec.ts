@@ -3,17 +3,10 @@ import { strict as assert } from "assert";
 import { defaultVersions } from "../../charts/table";
 import { Kind } from "../../config/reader";
 import { parseSettings, RawConfig } from "../../config/settings";
+import { setSetting } from "../harness";
 import { allSettings, fullConfig } from "./settings-catalog";
 
-const withValue = (key: string, value: unknown): RawConfig => {
-    const raw = fullConfig();
-    const keys = key.split(".");
-    let node = raw;
-    for (const k of keys.slice(0, -1)) node = node[k] = typeof node[k] === "object" && node[k] !== null ? node[k] : {};
-    if (value === undefined) delete node[keys[keys.length - 1]];
-    else node[keys[keys.length - 1]] = value;
-    return raw;
-};
+const withValue = (key: string, value: unknown): RawConfig => setSetting(fullConfig(), key, value);
 
 const message = (raw: RawConfig): string | undefined => {
     try {
