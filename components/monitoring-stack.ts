@@ -32,23 +32,25 @@ export class MonitoringStack extends pulumi.ComponentResource {
         const checksums = new Checksums(pulumi.secret(checksumKey.result));
         const owned = (owner: Owner) => plan.objects.filter(o => o.owner === owner);
         // The two namespaces first: every object and release in them waits for them through their names.
-        const steps = new Map<Step, pulumi.Resource>();
+        // A step (an object group, a release) is every resource made for it: waiting for it waits for all of them.
+        const steps = new Map<Step, pulumi.Resource[]>();
+        const made = (step: Step, r: pulumi.Resource) => steps.set(step, [...(steps.get(step) ?? []), r]);
         const created = new Map<string, pulumi.Output<string>>();
         for (const o of owned("stack").filter(o => o.kind === "Namespace")) {
             const ns = k8sObject(name, o, undefined, secretSetting, checksums, { parent: this });
             created.set(o.metadata.name!, ns.metadata.name);
-            steps.set(o.group, ns);
+            made(o.group, ns);
         }
         const namespace = (which: string = plan.namespace) => created.get(which) ?? pulumi.output(which);
         this.namespace = namespace(plan.namespace);
         this.nodeNamespace = namespace(plan.nodeNamespace);
         for (const o of owned("stack").filter(o => o.kind !== "Namespace")) {
-            steps.set(o.group, k8sObject(name, o, namespace(o.namespace), secretSetting, checksums, { parent: this }));
+            made(o.group, k8sObject(name, o, namespace(o.namespace), secretSetting, checksums, { parent: this }));
         }
 
         const part = (key: ComponentKey | Exclude<Owner, "stack">, objects: ObjectPlan[], release = plan.releases.find(r => r.component === key)) => {
             const waits = [...(release?.waitsFor ?? []), ...objects.flatMap(o => o.waitsFor)].filter(s => steps.has(s));
-            const dependsOn = [...new Set(waits)].map(s => steps.get(s)!);
+            const dependsOn = [...new Set([...new Set(waits)].flatMap(s => steps.get(s)!))];
             const p = new Part(key, `${name}-${key}`, { release, objects, namespace, secretSetting, checksums }, {
                 parent: this,
                 // Explicit, so that the smoke test does not inherit the stack's protection.
@@ -56,8 +58,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
                 ...(dependsOn.length ? { dependsOn } : {}),
             });
             this.parts.set(key, p);
-            if (release) steps.set(release.name, p);
-            objects.forEach(o => steps.set(o.group, p));
+            if (release) made(release.name, p);
+            new Set(objects.map(o => o.group)).forEach(group => made(group, p));
             return p;
         };
         if (owned("network").length) part("network", owned("network"));

@@ -67,14 +67,16 @@ describe("the program under mocks", function () {
             it("orders the components by their real dependencies: the CRDs first, then every other release side by side", () => {
                 const deps = (type: string) => waitsFor(run(), run().byType(component(type))[0]).sort();
                 assert.deepEqual(deps("PrometheusOperatorCrds"), []);
-                // node-exporter goes to the node namespace: kube-prometheus-stack waits for it (and its quota), and for its Alertmanager configuration.
-                assert.deepEqual(deps("Prometheus"), ["monitoring-alertmanager-config", "monitoring-node-quota", "prometheus-operator-crds"]);
+                // node-exporter goes to the node namespace: kube-prometheus-stack waits for all of it (the namespace, its
+                // LimitRange and its quota), and for its Alertmanager configuration.
+                const nodeNamespace = ["monitoring-node-limits", "monitoring-node-namespace", "monitoring-node-quota"];
+                assert.deepEqual(deps("Prometheus"), ["monitoring-alertmanager-config", ...nodeNamespace, "prometheus-operator-crds"]);
                 const backendDeps = ["prometheus-operator-crds", ...(stack === "prod" ? ["monitoring-object-storage"] : [])].sort();
                 assert.deepEqual(deps("Loki"), backendDeps);
                 assert.deepEqual(deps("Tempo"), backendDeps);
                 assert.deepEqual(deps("Alloy"), ["prometheus-operator-crds"]);
                 assert.deepEqual(deps("Grafana"), ["prometheus-operator-crds"]);
-                assert.deepEqual(deps("AlloyNode"), ["monitoring-node-quota", "prometheus-operator-crds"]);
+                assert.deepEqual(deps("AlloyNode"), [...nodeNamespace, "prometheus-operator-crds"]);
                 for (const r of ["loki", "tempo", "alloy", "grafana", "kube-prometheus-stack", "prometheus-operator-crds"]) {
                     assert.ok(waitsFor(run(), run().release(r)).includes("monitoring-namespace"), `${r} waits for the namespace`);
                 }
