@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { deserializeProperty, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Values } from "../charts/values";
 import { readStackFile, stackFileConfig } from "../config/stack-file";
 
@@ -199,7 +199,8 @@ async function evaluate(stack: string, overrides: Record<string, unknown>, secre
             protect: req.getProtect?.() ?? false,
             provider: req.getProvider(),
             replaceOnChanges: req.getReplaceonchangesList(),
-            inputs: deserializeProperties(req.getObject()!),
+            // As deserializeProperties does, from the wire form already decoded (it builds new values).
+            inputs: Object.fromEntries(Object.entries(wire).filter(([, v]) => v !== undefined).map(([k, v]) => [k, deserializeProperty(v)])),
             wire,
         };
         return register(req, (err: unknown, res: RegisterResourceResponse | undefined) => {
