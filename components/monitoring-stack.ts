@@ -50,7 +50,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
         const part = (key: ComponentKey | Exclude<Owner, "stack">, objects: ObjectPlan[], release = plan.releases.find(r => r.component === key)) => {
             const waits = [...(release?.waitsFor ?? []), ...objects.flatMap(o => o.waitsFor)].filter(s => steps.has(s));
-            const dependsOn = [...new Set([...new Set(waits)].flatMap(s => steps.get(s)!))];
+            const dependsOn = [...new Set(waits.flatMap(s => steps.get(s)!))];
             const p = new Part(key, `${name}-${key}`, { release, objects, namespace, secretSetting, checksums }, {
                 parent: this,
                 // Explicit, so that the smoke test does not inherit the stack's protection.
@@ -59,7 +59,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             });
             this.parts.set(key, p);
             if (release) made(release.name, p);
-            new Set(objects.map(o => o.group)).forEach(group => made(group, p));
+            objects.forEach(o => made(o.group, p));
             return p;
         };
         if (owned("network").length) part("network", owned("network"));

@@ -1,12 +1,11 @@
 // Every setting the parser reads, found by reading the fullest configuration with a trace.
-import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { defaultVersions } from "../../charts/table";
 import { Values } from "../../charts/values";
 import { Kind } from "../../config/reader";
 import { parseSettings } from "../../config/settings";
-import { PROJECT, root } from "../harness";
+import { stackFileConfig } from "../../config/stack-file";
+import { root } from "../harness";
 
 /** Grafana single sign-on with every key set. */
 export const fullSso = {
@@ -31,10 +30,7 @@ export const optionalBlocks = {
 
 /** The prod stack file plus every optional block, so that every setting is read. */
 const full: Values = (() => {
-    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    // The project's keys only: `kubernetes:` configures the provider.
-    const project = Object.entries(doc.config).filter(([k]) => k.startsWith(`${PROJECT}:`)).map(([k, v]) => [k.replace(`${PROJECT}:`, ""), v]);
-    const config: Values = { ...Object.fromEntries(project), ...optionalBlocks };
+    const config: Values = { ...stackFileConfig(path.join(root, "Pulumi.prod.yaml")), ...optionalBlocks };
     config.grafana = { ...config.grafana, sso: fullSso };
     return config;
 })();
